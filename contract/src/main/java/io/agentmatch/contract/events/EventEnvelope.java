@@ -1,0 +1,58 @@
+package io.agentmatch.contract.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Every event on every event topic, serialized as JSON. The Kafka record key is {@link #key}: the
+ * profile id for profile events, the conversation id for conversation events, so that all events
+ * of one aggregate land in one partition, in order.
+ *
+ * @param eventId        unique per publication; a retried publication reuses it
+ * @param type           what happened
+ * @param schemaVersion  the payload's schema version; the processor dead-letters versions it does not know
+ * @param occurredAt     when the producer accepted the change
+ * @param source         api, migration or replay
+ * @param key            the aggregate id, equal to the Kafka record key
+ * @param idempotencyKey the client's Idempotency-Key header, when it sent one
+ * @param payload        the type's payload: {@link ProfileRecord} or {@link ConversationMessage} as JSON
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EventEnvelope(
+        String eventId,
+        EventType type,
+        int schemaVersion,
+        Instant occurredAt,
+        EventSource source,
+        String key,
+        String idempotencyKey,
+        ObjectNode payload) {
+
+    public static final int CURRENT_SCHEMA_VERSION = 1;
+
+    public EventEnvelope {
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(occurredAt, "occurredAt");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(payload, "payload");
+    }
+
+    public static EventEnvelope of(EventType type, EventSource source, String key, String idempotencyKey,
+                                   ObjectNode payload) {
+        return new EventEnvelope(UUID.randomUUID().toString(), type, CURRENT_SCHEMA_VERSION, Instant.now(),
+                source, key, idempotencyKey, payload);
+    }
+
+    public ProfileRecord profile() {
+        return ProfileRecord.fromJson(payload);
+    }
+
+    public ConversationMessage message() {
+        return ConversationMessage.fromJson(payload);
+    }
+}

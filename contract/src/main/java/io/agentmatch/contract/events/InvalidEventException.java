@@ -1,0 +1,8 @@
+package io.agentmatch.contract.events;
+
+/** An event that can never be applied, whatever is retried: it belongs in the dead-letter topic. */
+public final class InvalidEventException extends Exception {
+    public InvalidEventException(String reason) {
+        super(reason, null, false, false);
+    }
+}

@@ -1,0 +1,118 @@
+package io.agentmatch.contract.events;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The one JSON configuration of the platform. Numbers are read as exact decimals (a price of
+ * 179.26 must come back as 179.26 after DynamoDB and a rollback), and hostile input is bounded by
+ * Jackson's stream read constraints before it can exhaust memory.
+ */
+public final class JsonCodec {
+    /** Deeper than any real profile; shallow enough that no body can blow the stack. */
+    public static final int MAX_NESTING_DEPTH = 32;
+    /** DynamoDB's item limit bounds every string anyway. */
+    public static final int MAX_STRING_LENGTH = 400 * 1024;
+    /** DynamoDB numbers have at most 38 significant digits; allow some zeros around them. */
+    public static final int MAX_NUMBER_LENGTH = 64;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxStringLength(MAX_STRING_LENGTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxDocumentLength(4L * 1024 * 1024)
+                    .build())
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH + 8).build())
+            .build();
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .findAndAddModules()
+            .build();
+
+    private static final ObjectMapper CANONICAL = MAPPER.copy()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private JsonCodec() {
+    }
+
+    public static JsonNode readTree(byte[] bytes) throws IOException {
+        return MAPPER.readTree(bytes);
+    }
+
+    public static JsonNode readTree(String text) throws IOException {
+        return MAPPER.readTree(text);
+    }
+
+    public static byte[] toBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String toString(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Key order and number spelling independent, so equal content hashes equally. */
+    public static String canonical(JsonNode node) {
+        try {
+            Object plain = CANONICAL.convertValue(node, Object.class);
+            return CANONICAL.writeValueAsString(sortKeys(plain));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object sortKeys(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            var sorted = new TreeMap<String, Object>();
+            map.forEach((k, v) -> sorted.put((String) k, sortKeys(v)));
+            return sorted;
+        }
+        if (value instanceof java.util.List<?> list) {
+            return list.stream().map(JsonCodec::sortKeys).toList();
+        }
+        if (value instanceof java.math.BigDecimal decimal) {
+            return decimal.stripTrailingZeros();
+        }
+        return value;
+    }
+}
