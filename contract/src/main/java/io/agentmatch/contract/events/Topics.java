@@ -5,7 +5,8 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * Every topic of the platform and its settings, in one place.
+ * Every topic of the platform and its settings, in one place. Names carry an optional prefix
+ * ({@code TOPIC_PREFIX}) so that several pipelines (or test classes) can share one cluster.
  *
  * <p>The event topics are the source of truth that migration, replay and rollback read back, so
  * they keep everything forever ({@code retention.ms=-1}) and are not compacted: compaction keeps
@@ -13,22 +14,38 @@ import org.apache.kafka.clients.admin.NewTopic;
  * (a re-run migration's event for a profile changed through the API is ignored by the fold).
  * The projection topic is state, not history, so it is compacted.
  */
-public final class Topics {
-    public static final String PROFILE_EVENTS = "agent-profile-events";
-    public static final String CONVERSATION_EVENTS = "agent-conversation-events";
-    public static final String PROFILE_PROJECTIONS = "agent-profile-projections";
-    public static final String DEAD_LETTERS = "agent-dead-letters";
-
+public record Topics(String prefix) {
     /** Dead-letter record headers: why, and where the record came from. */
     public static final String HEADER_DLQ_REASON = "dlq.reason";
     public static final String HEADER_DLQ_TOPIC = "dlq.source.topic";
     public static final String HEADER_DLQ_PARTITION = "dlq.source.partition";
     public static final String HEADER_DLQ_OFFSET = "dlq.source.offset";
 
-    private Topics() {
+    public Topics {
+        prefix = prefix == null ? "" : prefix;
     }
 
-    public static List<NewTopic> all(int partitions, short replicationFactor) {
+    /** Profile events, keyed by profile id. */
+    public String profileEvents() {
+        return prefix + "agent-profile-events";
+    }
+
+    /** Conversation events, keyed by conversation id. */
+    public String conversationEvents() {
+        return prefix + "agent-conversation-events";
+    }
+
+    /** Match projections, keyed by profile id, compacted; a null value removes the profile. */
+    public String profileProjections() {
+        return prefix + "agent-profile-projections";
+    }
+
+    /** Events that can never be applied, with the reason and origin in headers. */
+    public String deadLetters() {
+        return prefix + "agent-dead-letters";
+    }
+
+    public List<NewTopic> all(int partitions, short replicationFactor) {
         String minIsr = String.valueOf(Math.max(1, replicationFactor - 1));
         Map<String, String> forever = Map.of(
                 "cleanup.policy", "delete",
@@ -37,12 +54,11 @@ public final class Topics {
                 "min.insync.replicas", minIsr);
         Map<String, String> compacted = Map.of(
                 "cleanup.policy", "compact",
-                "min.insync.replicas", minIsr,
-                "min.compaction.lag.ms", "60000");
+                "min.insync.replicas", minIsr);
         return List.of(
-                new NewTopic(PROFILE_EVENTS, partitions, replicationFactor).configs(forever),
-                new NewTopic(CONVERSATION_EVENTS, partitions, replicationFactor).configs(forever),
-                new NewTopic(PROFILE_PROJECTIONS, partitions, replicationFactor).configs(compacted),
-                new NewTopic(DEAD_LETTERS, 1, replicationFactor).configs(forever));
+                new NewTopic(profileEvents(), partitions, replicationFactor).configs(forever),
+                new NewTopic(conversationEvents(), partitions, replicationFactor).configs(forever),
+                new NewTopic(profileProjections(), partitions, replicationFactor).configs(compacted),
+                new NewTopic(deadLetters(), 1, replicationFactor).configs(forever));
     }
 }
