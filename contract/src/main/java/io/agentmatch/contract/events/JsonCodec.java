@@ -110,8 +110,9 @@ public final class JsonCodec {
         if (value instanceof java.util.List<?> list) {
             return list.stream().map(JsonCodec::sortKeys).toList();
         }
-        if (value instanceof java.math.BigDecimal decimal) {
-            return decimal.stripTrailingZeros();
+        if (value instanceof Number number) {
+            // 40, 40.0 and 4E+1 are one number: spell them one way.
+            return new java.math.BigDecimal(number.toString()).stripTrailingZeros();
         }
         return value;
     }
