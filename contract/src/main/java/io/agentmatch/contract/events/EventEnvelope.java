@@ -14,7 +14,7 @@ import java.util.UUID;
  * @param eventId        unique per publication; a retried publication reuses it
  * @param type           what happened
  * @param schemaVersion  the payload's schema version; the processor dead-letters versions it does not know
- * @param occurredAt     when the producer accepted the change
+ * @param occurredAt     when the producer accepted the change, ISO-8601 UTC instant
  * @param source         api, migration or replay
  * @param key            the aggregate id, equal to the Kafka record key
  * @param idempotencyKey the client's Idempotency-Key header, when it sent one
@@ -25,7 +25,7 @@ public record EventEnvelope(
         String eventId,
         EventType type,
         int schemaVersion,
-        Instant occurredAt,
+        String occurredAt,
         EventSource source,
         String key,
         String idempotencyKey,
@@ -44,7 +44,7 @@ public record EventEnvelope(
 
     public static EventEnvelope of(EventType type, EventSource source, String key, String idempotencyKey,
                                    ObjectNode payload) {
-        return new EventEnvelope(UUID.randomUUID().toString(), type, CURRENT_SCHEMA_VERSION, Instant.now(),
+        return new EventEnvelope(UUID.randomUUID().toString(), type, CURRENT_SCHEMA_VERSION, Instant.now().toString(),
                 source, key, idempotencyKey, payload);
     }
 

@@ -60,7 +60,7 @@ public final class ProfileLedger {
                 if (!exists) {
                     yield new Ignore("no such profile to update");
                 }
-                ProfileRecord updated = new ProfileRecord(record.id(), current.timestamp(), validated(record).data());
+                ProfileRecord updated = validated(new ProfileRecord(record.id(), current.timestamp(), record.data()));
                 yield updated.contentHash().equals(current.contentHash())
                         ? new Ignore("update changes nothing")
                         : apply(updated, EventSource.API, version);

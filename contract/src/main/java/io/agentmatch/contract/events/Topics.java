@@ -40,6 +40,14 @@ public record Topics(String prefix) {
         return prefix + "agent-profile-projections";
     }
 
+    /**
+     * Profile changes as the processor applied them (keyed by id): what the projector embeds.
+     * Derived from the events, so compacted.
+     */
+    public String profileChanges() {
+        return prefix + "agent-profile-changes";
+    }
+
     /** Events that can never be applied, with the reason and origin in headers. */
     public String deadLetters() {
         return prefix + "agent-dead-letters";
@@ -59,6 +67,7 @@ public record Topics(String prefix) {
                 new NewTopic(profileEvents(), partitions, replicationFactor).configs(forever),
                 new NewTopic(conversationEvents(), partitions, replicationFactor).configs(forever),
                 new NewTopic(profileProjections(), partitions, replicationFactor).configs(compacted),
+                new NewTopic(profileChanges(), partitions, replicationFactor).configs(compacted),
                 new NewTopic(deadLetters(), 1, replicationFactor).configs(forever));
     }
 }

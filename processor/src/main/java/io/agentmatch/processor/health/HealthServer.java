@@ -1,0 +1,49 @@
+package io.agentmatch.processor.health;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/** {@code GET /health} (200 while every stream thread runs, 503 otherwise) and {@code GET /metrics}. */
+public final class HealthServer implements AutoCloseable {
+    /** What /health reports. */
+    public record Health(boolean healthy, String detail) {
+    }
+
+    private final HttpServer server;
+
+    public HealthServer(String host, int port, Supplier<Health> health, ProcessorMetrics metrics) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        server.createContext("/health", exchange -> {
+            Health current = health.get();
+            respond(exchange, current.healthy() ? 200 : 503, "application/json",
+                    "{\"status\":\"" + (current.healthy() ? "healthy" : "unhealthy") + "\",\"detail\":\""
+                            + current.detail().replace("\"", "'") + "\"}");
+        });
+        server.createContext("/metrics", exchange ->
+                respond(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()));
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,21 @@
+package io.agentmatch.processor.persist;
+
+import io.agentmatch.contract.config.Env;
+import java.time.Duration;
+
+/**
+ * Tuning of the DynamoDB stage.
+ *
+ * @param maxInFlight   BatchWriteItem calls in flight per task
+ * @param flushInterval how often owed writes are sent when fewer than a batch are waiting
+ * @param maxOwedWrites owed writes per task before processing waits for DynamoDB (backpressure)
+ */
+public record PersistSettings(int maxInFlight, Duration flushInterval, int maxOwedWrites) {
+
+    public static PersistSettings fromEnv(Env env) {
+        return new PersistSettings(
+                env.getInt("DYNAMODB_MAX_IN_FLIGHT", 4),
+                Duration.ofMillis(env.getInt("DYNAMODB_FLUSH_INTERVAL_MS", 20)),
+                env.getInt("DYNAMODB_MAX_OWED_WRITES", 50_000));
+    }
+}

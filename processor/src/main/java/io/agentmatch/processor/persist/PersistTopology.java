@@ -1,0 +1,64 @@
+package io.agentmatch.processor.persist;
+
+import io.agentmatch.contract.events.Topics;
+import io.agentmatch.processor.health.ProcessorMetrics;
+import io.agentmatch.processor.storage.ItemWriter;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Events to DynamoDB. Values stay bytes until the persisters parse them, so that an unparseable
+ * record becomes a dead letter instead of a dead stream thread.
+ */
+public final class PersistTopology {
+    private PersistTopology() {
+    }
+
+    public static Topology build(Topics topics, ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings) {
+        Topology topology = new Topology();
+
+        // 1. Profile events, keyed by profile id: one partition holds all events of a profile, in order.
+        topology.addSource("profile-events", new StringDeserializer(), new ByteArrayDeserializer(), topics.profileEvents());
+
+        // 2. Fold each into the ledger and owe DynamoDB the resulting item (the outbox commits with the offset).
+        topology.addProcessor("profile-persister", () -> new ProfilePersister(writer, metrics, settings), "profile-events");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProfilePersister.LEDGER_STORE), Serdes.String(), Serdes.ByteArray()),
+                "profile-persister");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(ProfilePersister.OUTBOX_STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(Map.of()), "profile-persister");
+
+        // 3. Applied changes go to the projector, which embeds them on its own time.
+        topology.addSink(ProfilePersister.CHANGES_SINK, topics.profileChanges(), new StringSerializer(),
+                new ByteArraySerializer(), "profile-persister");
+
+        // 4. Conversation events, keyed by conversation id: one partition holds a conversation, in order.
+        topology.addSource("conversation-events", new StringDeserializer(), new ByteArrayDeserializer(),
+                topics.conversationEvents());
+
+        // 5. Drop retried messages, order the rest, owe DynamoDB the items.
+        topology.addProcessor("conversation-persister", () -> new ConversationPersister(writer, metrics, settings),
+                "conversation-events");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ConversationPersister.LAST_TIMESTAMP_STORE), Serdes.String(), Serdes.String()),
+                "conversation-persister");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ConversationPersister.SEEN_STORE), Serdes.String(), Serdes.String()),
+                "conversation-persister");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(ConversationPersister.OUTBOX_STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(Map.of()), "conversation-persister");
+
+        // 6. Events that can never apply, from either side, with the reason and origin in headers.
+        topology.addSink(DeadLetters.SINK, topics.deadLetters(), new StringSerializer(), new ByteArraySerializer(),
+                "profile-persister", "conversation-persister");
+        return topology;
+    }
+}

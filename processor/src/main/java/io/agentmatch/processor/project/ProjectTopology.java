@@ -1,0 +1,57 @@
+package io.agentmatch.processor.project;
+
+import io.agentmatch.contract.events.Topics;
+import io.agentmatch.matching.Embedder;
+import io.agentmatch.processor.health.ProcessorMetrics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Profile changes to match projections. A separate Streams application from the persister, so
+ * that DynamoDB writes never wait for the model, and so that a replay of the persister (which
+ * resets its state) keeps the projections, whose embeddings are then reused.
+ */
+public final class ProjectTopology {
+    private ProjectTopology() {
+    }
+
+    public static Topology build(Topics topics, Embedder embedder, ProcessorMetrics metrics, int batchSize,
+                                 Duration flushInterval, Properties streamsProps) {
+        StreamsBuilder builder = new StreamsBuilder();
+
+        // 1. The current projections, read back from their own compacted topic (which is also the
+        //    store's changelog): they carry the text hash that decides whether to embed again.
+        builder.table(topics.profileProjections(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
+                Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as(Projector.PROJECTIONS_STORE)
+                        .withCachingDisabled());
+
+        // 2. Changes wait here until embedded, committed with the offsets.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(Projector.PENDING_STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(Map.of()));
+
+        // 3. Profile changes, keyed by id, co-partitioned with the projections.
+        builder.stream(topics.profileChanges(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                // 4. Embed what changed, reuse what did not.
+                .process(() -> new Projector(embedder, metrics, batchSize, flushInterval),
+                        Projector.PROJECTIONS_STORE, Projector.PENDING_STORE)
+                // 5. Publish; a null value removes the profile from matching.
+                .to(topics.profileProjections(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+
+        Properties optimization = new Properties();
+        optimization.putAll(streamsProps);
+        optimization.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        return builder.build(optimization);
+    }
+}

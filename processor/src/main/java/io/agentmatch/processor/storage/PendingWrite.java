@@ -1,0 +1,78 @@
+package io.agentmatch.processor.storage;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.contract.events.ConversationMessage;
+import io.agentmatch.contract.events.JsonCodec;
+import io.agentmatch.contract.events.ProfileRecord;
+import io.agentmatch.contract.storage.ConversationItems;
+import io.agentmatch.contract.storage.ProfileItems;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * One DynamoDB write the processor owes, kept in the outbox store until DynamoDB acknowledged it.
+ * It records the source offset so a write DynamoDB rejects as invalid can be dead-lettered with
+ * its origin.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PendingWrite(Kind kind, String id, long version, String origin, ObjectNode payload,
+                           String sourceTopic, int sourcePartition, long sourceOffset) {
+
+    public enum Kind { PROFILE_PUT, PROFILE_DELETE, MESSAGE_PUT }
+
+    public static PendingWrite profilePut(ProfileRecord record, long version, String origin,
+                                          String topic, int partition, long offset) {
+        return new PendingWrite(Kind.PROFILE_PUT, record.id(), version, origin, record.toJson(), topic, partition, offset);
+    }
+
+    public static PendingWrite profileDelete(String id, long version, String topic, int partition, long offset) {
+        return new PendingWrite(Kind.PROFILE_DELETE, id, version, null, null, topic, partition, offset);
+    }
+
+    public static PendingWrite messagePut(ConversationMessage message, String topic, int partition, long offset) {
+        return new PendingWrite(Kind.MESSAGE_PUT, message.conversationId(), offset, null, message.toJson(),
+                topic, partition, offset);
+    }
+
+    /** The outbox key: one pending change per DynamoDB item, the newest replacing older ones. */
+    public String outboxKey() {
+        return kind == Kind.MESSAGE_PUT
+                ? "M:" + id + "\u0000" + payload.path("timestamp").asText()
+                : "P:" + id;
+    }
+
+    public boolean isProfile() {
+        return kind != Kind.MESSAGE_PUT;
+    }
+
+    public java.util.Map<String, AttributeValue> item() {
+        return switch (kind) {
+            case PROFILE_PUT -> ProfileItems.toItem(ProfileRecord.fromJson(payload), version, origin);
+            case MESSAGE_PUT -> ConversationItems.toItem(ConversationMessage.fromJson(payload));
+            case PROFILE_DELETE -> throw new IllegalStateException("a delete has no item");
+        };
+    }
+
+    public WriteRequest toWriteRequest() {
+        return kind == Kind.PROFILE_DELETE
+                ? WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(ProfileItems.key(id)).build()).build()
+                : WriteRequest.builder().putRequest(PutRequest.builder().item(item()).build()).build();
+    }
+
+    public byte[] toBytes() {
+        return JsonCodec.toBytes(this);
+    }
+
+    public static PendingWrite fromBytes(byte[] bytes) {
+        try {
+            return JsonCodec.MAPPER.readValue(bytes, PendingWrite.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.agentmatch.processor.persist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.contract.events.ConversationMessage;
+import io.agentmatch.contract.events.EventEnvelope;
+import io.agentmatch.contract.events.EventSource;
+import io.agentmatch.contract.events.EventType;
+import io.agentmatch.contract.events.JsonCodec;
+import io.agentmatch.contract.events.ProfileRecord;
+import io.agentmatch.contract.events.Topics;
+import io.agentmatch.processor.health.ProcessorMetrics;
+import io.agentmatch.processor.storage.PendingWrite;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PersistTopologyTest {
+    private final Topics topics = new Topics("");
+    private final InMemoryItemWriter table = new InMemoryItemWriter();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> profiles;
+    private TestInputTopic<String, byte[]> conversations;
+    private TestOutputTopic<String, byte[]> deadLetters;
+    private TestOutputTopic<String, byte[]> changes;
+    private Path stateDir;
+
+    @BeforeEach
+    void start() throws Exception {
+        stateDir = Files.createTempDirectory("persist-test");
+        driver = newDriver();
+    }
+
+    private TopologyTestDriver newDriver() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "persist-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        var settings = new PersistSettings(4, Duration.ofMillis(20), 1000);
+        var d = new TopologyTestDriver(PersistTopology.build(topics, table, new ProcessorMetrics(), settings), props);
+        profiles = d.createInputTopic(topics.profileEvents(), new StringSerializer(), new ByteArraySerializer());
+        conversations = d.createInputTopic(topics.conversationEvents(), new StringSerializer(), new ByteArraySerializer());
+        deadLetters = d.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer());
+        changes = d.createOutputTopic(topics.profileChanges(), new StringDeserializer(), new ByteArrayDeserializer());
+        return d;
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private void flush() {
+        // Two punctuations: one sends the owed writes, the next collects the acknowledgements.
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+    }
+
+    private static ObjectNode data(String json) throws Exception {
+        return (ObjectNode) JsonCodec.readTree(json);
+    }
+
+    private void send(EventType type, EventSource source, String id, String timestamp, ObjectNode data) {
+        ProfileRecord record = new ProfileRecord(id, timestamp, data);
+        EventEnvelope event = EventEnvelope.of(type, source, id, null, record.toJson());
+        profiles.pipeInput(id, JsonCodec.toBytes(event));
+    }
+
+    private ProfileRecord stored(String id) {
+        PendingWrite write = table.items.get("P:" + id);
+        return write == null ? null : ProfileRecord.fromJson(write.payload());
+    }
+
+    @Test
+    void createThenDuplicateCreateKeepsTheFirst() throws Exception {
+        send(EventType.PROFILE_CREATED, EventSource.API, "p1", "2024-01-01T00:00:00.000001", data("{\"name\":\"A\"}"));
+        send(EventType.PROFILE_CREATED, EventSource.API, "p1", "2024-01-01T00:00:09.000001", data("{\"name\":\"B\"}"));
+        flush();
+        assertEquals("A", stored("p1").data().get("name").asText());
+        assertEquals("2024-01-01T00:00:00.000001", stored("p1").timestamp());
+        assertEquals(1, changes.readRecordsToList().size(), "a duplicate produces no change");
+    }
+
+    @Test
+    void reRunMigrationNeverOverwritesAnApiUpdateNorRestoresADelete() throws Exception {
+        send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m1", "2024-03-01T09:00:00.000001", data("{\"job\":\"Plumber\"}"));
+        send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m2", "2024-03-01T09:00:00.000001", data("{\"job\":\"Chef\"}"));
+        send(EventType.PROFILE_UPDATED, EventSource.API, "m1", null, data("{\"job\":\"Electrician\"}"));
+        send(EventType.PROFILE_DELETED, EventSource.API, "m2", null, data("{}"));
+        // The stale events of a second migration run:
+        send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m1", "2024-03-01T09:00:00.000001", data("{\"job\":\"Plumber\"}"));
+        send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m2", "2024-03-01T09:00:00.000001", data("{\"job\":\"Chef\"}"));
+        flush();
+        assertEquals("Electrician", stored("m1").data().get("job").asText());
+        assertEquals("2024-03-01T09:00:00.000001", stored("m1").timestamp(), "an update keeps the original timestamp");
+        assertNull(stored("m2"), "a deleted profile stays deleted");
+    }
+
+    @Test
+    void unchangedReImportWritesNothingChangedReImportApplies() throws Exception {
+        send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m1", "2024-03-01T09:00:00.000001", data("{\"averagePrice\":40}"));
+        flush();
+        int callsAfterFirst = table.calls;
+        send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m1", "2024-03-01T09:00:00.000001", data("{\"averagePrice\":40.0}"));
+        flush();
+        assertEquals(callsAfterFirst, table.calls, "40 and 40.0 are the same content: no write");
+        send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m1", "2024-03-01T09:00:00.000001", data("{\"averagePrice\":41}"));
+        flush();
+        assertEquals(41, stored("m1").data().get("averagePrice").intValue());
+    }
+
+    @Test
+    void poisonEventsGoToTheDeadLetterTopicAndProcessingGoesOn() throws Exception {
+        profiles.pipeInput("bad1", "{ not json".getBytes(StandardCharsets.UTF_8));
+        ObjectNode wrongVersion = (ObjectNode) JsonCodec.MAPPER.valueToTree(EventEnvelope.of(EventType.PROFILE_CREATED,
+                EventSource.API, "bad2", null, new ProfileRecord("bad2", "2024-01-01T00:00:00.000001", data("{}")).toJson()));
+        wrongVersion.put("schemaVersion", 99);
+        profiles.pipeInput("bad2", JsonCodec.toBytes(wrongVersion));
+        send(EventType.PROFILE_CREATED, EventSource.API, "bad3", "2024-01-01T00:00:00.000001", data("{\"averagePrice\":\"cheap\"}"));
+        send(EventType.PROFILE_CREATED, EventSource.API, "good", "2024-01-01T00:00:00.000001", data("{\"name\":\"ok\"}"));
+        flush();
+        List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+        assertEquals(3, letters.size());
+        assertTrue(header(letters.get(0), Topics.HEADER_DLQ_REASON).startsWith("unparseable event"));
+        assertTrue(header(letters.get(1), Topics.HEADER_DLQ_REASON).contains("schema version 99"));
+        assertTrue(header(letters.get(2), Topics.HEADER_DLQ_REASON).contains("averagePrice"));
+        assertEquals(topics.profileEvents(), header(letters.get(0), Topics.HEADER_DLQ_TOPIC));
+        assertEquals("0", header(letters.get(0), Topics.HEADER_DLQ_OFFSET));
+        assertEquals("1", header(letters.get(1), Topics.HEADER_DLQ_OFFSET));
+        assertEquals("ok", stored("good").data().get("name").asText());
+    }
+
+    @Test
+    void deleteRemovesTheItem() throws Exception {
+        send(EventType.PROFILE_CREATED, EventSource.API, "d1", "2024-01-01T00:00:00.000001", data("{}"));
+        flush();
+        send(EventType.PROFILE_DELETED, EventSource.API, "d1", null, data("{}"));
+        flush();
+        assertNull(stored("d1"));
+    }
+
+    @Test
+    void writesWaitWhileDynamoDbIsDownAndAllArriveAfterwardsBatched() throws Exception {
+        table.unavailable = true;
+        for (int i = 0; i < 60; i++) {
+            send(EventType.PROFILE_CREATED, EventSource.API, "u" + i, "2024-01-01T00:00:00.000001", data("{\"n\":" + i + "}"));
+        }
+        flush();
+        assertTrue(table.items.isEmpty());
+        table.unavailable = false;
+        for (int i = 0; i < 20 && table.items.size() < 60; i++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(6));
+        }
+        assertEquals(60, table.items.size(), "nothing lost while DynamoDB was down");
+        assertTrue(table.batchSizes.stream().allMatch(size -> size <= 25));
+    }
+
+    @Test
+    void sameInstantMessagesNeverShareASortKeyAndRetriesAreDropped() {
+        String ts = "2024-05-05T10:00:00.123456";
+        postMessage("c1", "m1", ts, "first");
+        postMessage("c1", "m2", ts, "second");
+        postMessage("c1", "m3", "2024-05-05T10:00:00.000001", "third, from a slow clock");
+        postMessage("c1", "m2", ts, "second"); // retried
+        flush();
+        List<ConversationMessage> stored = table.items.values().stream()
+                .filter(w -> w.kind() == PendingWrite.Kind.MESSAGE_PUT)
+                .map(w -> ConversationMessage.fromJson(w.payload()))
+                .sorted(java.util.Comparator.comparing(ConversationMessage::timestamp))
+                .toList();
+        assertEquals(List.of("first", "second", "third, from a slow clock"), stored.stream().map(ConversationMessage::message).toList());
+        assertEquals("2024-05-05T10:00:00.123456", stored.get(0).timestamp());
+        assertEquals("2024-05-05T10:00:00.123457", stored.get(1).timestamp());
+        assertEquals("2024-05-05T10:00:00.123458", stored.get(2).timestamp());
+        assertFalse(deadLetters.readRecordsToList().iterator().hasNext());
+    }
+
+    private void postMessage(String conversation, String messageId, String ts, String text) {
+        var message = new ConversationMessage(conversation, messageId, "agent-1", text, "user", ts);
+        var event = EventEnvelope.of(EventType.CONVERSATION_MESSAGE_POSTED, EventSource.API, conversation, null, message.toJson());
+        conversations.pipeInput(conversation, JsonCodec.toBytes(event));
+    }
+
+    private static String header(TestRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
