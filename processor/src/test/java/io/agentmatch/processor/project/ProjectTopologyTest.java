@@ -1,0 +1,136 @@
+package io.agentmatch.processor.project;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.contract.events.JsonCodec;
+import io.agentmatch.contract.events.MatchProjection;
+import io.agentmatch.contract.events.ProfileRecord;
+import io.agentmatch.contract.events.Topics;
+import io.agentmatch.matching.Embedder;
+import io.agentmatch.processor.health.ProcessorMetrics;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ProjectTopologyTest {
+    /** Counts inferences; the vector encodes the text length so tests can tell embeddings apart. */
+    static final class CountingEmbedder implements Embedder {
+        final AtomicInteger texts = new AtomicInteger();
+
+        @Override
+        public float[] embed(String text) {
+            texts.incrementAndGet();
+            return new float[] {text.length(), 1f};
+        }
+
+        @Override
+        public List<float[]> embedAll(List<String> all) {
+            return all.stream().map(this::embed).toList();
+        }
+
+        @Override
+        public String modelName() {
+            return "counting";
+        }
+
+        @Override
+        public int dimensions() {
+            return 2;
+        }
+    }
+
+    private final Topics topics = new Topics("");
+    private final CountingEmbedder embedder = new CountingEmbedder();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> changes;
+    private TestOutputTopic<String, byte[]> projections;
+
+    @BeforeEach
+    void start() throws Exception {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "project-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("project-test").toString());
+        driver = new TopologyTestDriver(ProjectTopology.build(topics, embedder, new ProcessorMetrics(), 4,
+                Duration.ofMillis(100), props), props);
+        changes = driver.createInputTopic(topics.profileChanges(), new StringSerializer(), new ByteArraySerializer());
+        projections = driver.createOutputTopic(topics.profileProjections(), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private void change(String id, long version, String json) throws Exception {
+        ProfileRecord record = new ProfileRecord(id, "2024-01-01T00:00:00.000001", (ObjectNode) JsonCodec.readTree(json));
+        changes.pipeInput(id, ProfileChange.upsert(record, version).toBytes());
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+    }
+
+    private List<TestRecord<String, byte[]>> emitted() {
+        return projections.readRecordsToList();
+    }
+
+    @Test
+    void embedsOnceAndReusesTheEmbeddingWhenOnlyOtherFieldsChange() throws Exception {
+        change("p1", 1, "{\"job\":\"Plumber\",\"description\":\"pipes\",\"tags\":[\"a\"],\"averagePrice\":40,\"location\":[\"Berlin\",\"DE\"]}");
+        List<TestRecord<String, byte[]>> first = emitted();
+        assertEquals(1, first.size());
+        MatchProjection projection = MatchProjection.fromBytes(first.get(0).value());
+        assertEquals("Berlin", projection.city());
+        assertEquals(1, embedder.texts.get());
+
+        change("p1", 2, "{\"job\":\"Plumber\",\"description\":\"pipes\",\"tags\":[\"a\"],\"averagePrice\":55,\"location\":[\"Berlin\",\"DE\"]}");
+        MatchProjection repriced = MatchProjection.fromBytes(emitted().get(0).value());
+        assertEquals(55, repriced.averagePrice().intValue());
+        assertArrayEquals(projection.vector(), repriced.vector());
+        assertEquals(1, embedder.texts.get(), "a price change costs no model time");
+    }
+
+    @Test
+    void aReplayOfUnchangedProfilesCostsNoModelTimeAndEmitsNothing() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            change("r" + i, i, "{\"job\":\"Chef\",\"description\":\"cooking " + i + "\"}");
+        }
+        assertEquals(10, emitted().size());
+        assertEquals(10, embedder.texts.get());
+        for (int i = 0; i < 10; i++) {
+            change("r" + i, i, "{\"job\":\"Chef\",\"description\":\"cooking " + i + "\"}");
+        }
+        assertEquals(0, emitted().size());
+        assertEquals(10, embedder.texts.get());
+    }
+
+    @Test
+    void aTextChangeReEmbedsAndADeleteRemoves() throws Exception {
+        change("t1", 1, "{\"job\":\"Chef\",\"description\":\"short\"}");
+        MatchProjection before = MatchProjection.fromBytes(emitted().get(0).value());
+        change("t1", 2, "{\"job\":\"Chef\",\"description\":\"a much longer description\"}");
+        MatchProjection after = MatchProjection.fromBytes(emitted().get(0).value());
+        assertEquals(2, embedder.texts.get());
+        assertEquals(false, before.textHash().equals(after.textHash()));
+        changes.pipeInput("t1", ProfileChange.delete("t1", 3).toBytes());
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        List<TestRecord<String, byte[]>> removed = emitted();
+        assertEquals(1, removed.size());
+        assertNull(removed.get(0).value(), "a delete is a tombstone");
+    }
+}
