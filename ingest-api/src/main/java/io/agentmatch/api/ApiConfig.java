@@ -1,0 +1,37 @@
+package io.agentmatch.api;
+
+import io.agentmatch.contract.config.Env;
+import java.time.Duration;
+
+/**
+ * The API's own settings (the shared ones are in PipelineConfig).
+ *
+ * @param apiToken          bearer token required on every route but /health and /ready; null disables auth
+ * @param maxBodyBytes      larger request bodies are refused (413) before they are read whole
+ * @param kafkaTimeout      a write that Kafka has not acknowledged by then answers 503
+ * @param dynamoTimeout     a read DynamoDB has not answered by then answers 503
+ * @param maxReadYourWrite  the longest a {@code wait} parameter may hold a read
+ */
+public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes, Duration kafkaTimeout,
+                        Duration dynamoTimeout, Duration maxReadYourWrite, boolean matching) {
+
+    public static ApiConfig fromEnv(Env env) {
+        return new ApiConfig(
+                env.get("API_HOST", "127.0.0.1"),
+                env.getInt("API_PORT", 8080),
+                env.optional("API_TOKEN"),
+                env.getInt("API_MAX_BODY_BYTES", 1024 * 1024),
+                Duration.ofMillis(env.getInt("API_KAFKA_TIMEOUT_MS", 4000)),
+                Duration.ofMillis(env.getInt("API_DYNAMODB_TIMEOUT_MS", 3000)),
+                Duration.ofMillis(env.getInt("API_MAX_WAIT_MS", 10_000)),
+                env.getBoolean("API_MATCHING", true));
+    }
+
+    public ApiConfig withPort(int newPort) {
+        return new ApiConfig(host, newPort, apiToken, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching);
+    }
+
+    public ApiConfig withToken(String token) {
+        return new ApiConfig(host, port, token, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching);
+    }
+}

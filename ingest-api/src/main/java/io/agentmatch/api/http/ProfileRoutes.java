@@ -1,0 +1,181 @@
+package io.agentmatch.api.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.api.events.EventPublisher;
+import io.agentmatch.api.storage.Page;
+import io.agentmatch.api.storage.ProfileReader;
+import io.agentmatch.contract.events.EventEnvelope;
+import io.agentmatch.contract.events.EventSource;
+import io.agentmatch.contract.events.EventType;
+import io.agentmatch.contract.events.IdempotencyIds;
+import io.agentmatch.contract.events.ProfileRecord;
+import io.agentmatch.contract.events.Timestamps;
+import io.agentmatch.contract.storage.ProfileItems;
+import io.agentmatch.contract.validation.ProfileValidator;
+import io.agentmatch.contract.validation.ValidationException;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The profile routes: the legacy ones (/store, /retrieve, /list) and ours (/profiles). */
+public final class ProfileRoutes {
+    private static final int DEFAULT_PAGE = 100;
+    private static final int MAX_PAGE = 1000;
+
+    private final EventPublisher publisher;
+    private final ProfileReader reader;
+    private final RequestBodies bodies;
+    private final String topic;
+    private final Duration maxWait;
+
+    public ProfileRoutes(EventPublisher publisher, ProfileReader reader, RequestBodies bodies, String topic, Duration maxWait) {
+        this.publisher = publisher;
+        this.reader = reader;
+        this.bodies = bodies;
+        this.topic = topic;
+        this.maxWait = maxWait;
+    }
+
+    /** POST /store: 201 once Kafka acknowledged the event; a retried Idempotency-Key yields the same id. */
+    public void store(Context ctx) {
+        ObjectNode data = validData(bodies.object(ctx));
+        String key = Params.idempotencyKey(ctx);
+        String id = key == null ? UUID.randomUUID().toString() : IdempotencyIds.derive("profile", key);
+        ProfileRecord record = new ProfileRecord(id, Timestamps.now(), data);
+        checkSize(record);
+        EventEnvelope event = EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, id, key, record.toJson());
+        publish(ctx, event, 201, "Profile stored successfully");
+    }
+
+    /** GET /retrieve/{id}: the legacy record; {@code wait} (ms) and {@code minVersion} read your own write. */
+    public void retrieve(Context ctx) {
+        String id = Params.id(ctx, "id");
+        long minVersion = Params.minVersion(ctx);
+        Duration wait = Params.await(ctx, maxWait);
+        long deadline = System.nanoTime() + wait.toNanos();
+        Optional<Map<String, AttributeValue>> item = reader.item(id);
+        while (!visible(item, minVersion) && System.nanoTime() < deadline) {
+            sleep(25);
+            item = reader.item(id);
+        }
+        if (item.isEmpty()) {
+            throw ApiError.notFound("Profile " + id + " not found");
+        }
+        ObjectNode body = Responses.success("Profile retrieved successfully");
+        body.set("data", ProfileItems.toRecord(item.get()).toJson());
+        ctx.header("X-Profile-Version", Long.toString(ProfileItems.versionOf(item.get())));
+        Responses.send(ctx, 200, body);
+    }
+
+    /** GET /list: every id (all Scan pages), or one page with {@code limit} and {@code cursor}. */
+    public void list(Context ctx) {
+        Page<String> page = reader.ids(Params.limit(ctx, 0, 100_000), ctx.queryParam("cursor"));
+        ObjectNode body = Responses.success("Found " + page.items().size() + " stored profiles");
+        ArrayNode ids = body.putArray("ids");
+        page.items().forEach(ids::add);
+        if (page.nextCursor() != null) {
+            body.put("next_cursor", page.nextCursor());
+        }
+        Responses.send(ctx, 200, body);
+    }
+
+    /** GET /profiles?job=..|location=..: through the GSIs, paginated. */
+    public void query(Context ctx) {
+        String job = blankToNull(ctx.queryParam("job"));
+        String location = blankToNull(ctx.queryParam("location"));
+        if (job != null && location != null) {
+            throw ApiError.badRequest("job and location: give one of them, not both");
+        }
+        Page<ProfileRecord> page = reader.query(job, location, Params.limit(ctx, DEFAULT_PAGE, MAX_PAGE),
+                ctx.queryParam("cursor"));
+        ObjectNode body = Responses.success("Found " + page.items().size() + " profiles");
+        ArrayNode profiles = body.putArray("profiles");
+        page.items().forEach(p -> profiles.add(p.toJson()));
+        body.put("count", page.items().size());
+        if (page.nextCursor() != null) {
+            body.put("next_cursor", page.nextCursor());
+        }
+        Responses.send(ctx, 200, body);
+    }
+
+    /** PUT /profiles/{id}: replaces the data (the creation timestamp stays); 202 with the version to wait for. */
+    public void update(Context ctx) {
+        String id = Params.id(ctx, "id");
+        ObjectNode data = validData(bodies.object(ctx));
+        ProfileRecord current = reader.get(id).orElseThrow(() -> ApiError.notFound("Profile " + id + " not found"));
+        ProfileRecord record = new ProfileRecord(id, current.timestamp(), data);
+        checkSize(record);
+        EventEnvelope event = EventEnvelope.of(EventType.PROFILE_UPDATED, EventSource.API, id,
+                Params.idempotencyKey(ctx), record.toJson());
+        publish(ctx, event, 202, "Profile update accepted");
+    }
+
+    /** DELETE /profiles/{id}: removes the item and its match projection; 202 with the version. */
+    public void delete(Context ctx) {
+        String id = Params.id(ctx, "id");
+        if (reader.item(id).isEmpty()) {
+            throw ApiError.notFound("Profile " + id + " not found");
+        }
+        ObjectNode payload = new ProfileRecord(id, null, null).toJson();
+        EventEnvelope event = EventEnvelope.of(EventType.PROFILE_DELETED, EventSource.API, id,
+                Params.idempotencyKey(ctx), payload);
+        publish(ctx, event, 202, "Profile deletion accepted");
+    }
+
+    private void publish(Context ctx, EventEnvelope event, int status, String message) {
+        CompletableFuture<Void> done = publisher.publish(topic, event).handle((metadata, error) -> {
+            if (error != null) {
+                ApiError apiError = error instanceof ApiError e ? e : ApiError.unavailable("Kafka is unavailable");
+                Responses.error(ctx, apiError.status(), apiError.getMessage());
+                return null;
+            }
+            ObjectNode body = Responses.success(message);
+            body.put("id", event.key());
+            if (status == 202) {
+                body.put("version", metadata.offset());
+            }
+            ctx.header("X-Profile-Version", Long.toString(metadata.offset()));
+            Responses.send(ctx, status, body);
+            return null;
+        });
+        ctx.future(() -> done);
+    }
+
+    private static ObjectNode validData(ObjectNode data) {
+        try {
+            return ProfileValidator.validateData(data, null);
+        } catch (ValidationException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    private static void checkSize(ProfileRecord record) {
+        try {
+            ProfileValidator.checkItemSize(record);
+        } catch (ValidationException e) {
+            throw new ApiError(413, e.getMessage());
+        }
+    }
+
+    private static boolean visible(Optional<Map<String, AttributeValue>> item, long minVersion) {
+        return item.isPresent() && ProfileItems.versionOf(item.get()) >= minVersion;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiError.unavailable("interrupted");
+        }
+    }
+}

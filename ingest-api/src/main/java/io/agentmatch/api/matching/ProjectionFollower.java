@@ -1,0 +1,154 @@
+package io.agentmatch.api.matching;
+
+import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.events.MatchProjection;
+import io.agentmatch.matching.MatchIndex;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the in-memory match index equal to the compacted projection topic: reads it from the
+ * beginning at start-up (the index is "ready" once it reached the end offsets seen then), then
+ * follows it, so a changed profile is matchable as soon as its projection is committed.
+ * No consumer group: every API instance holds the whole index.
+ */
+public final class ProjectionFollower implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectionFollower.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final MatchIndex index;
+    private final String topic;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long lastPoll = System.currentTimeMillis();
+    private volatile long buildMillis = -1;
+
+    public ProjectionFollower(PipelineConfig config, MatchIndex index) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.index = index;
+        this.topic = config.topics().profileProjections();
+        this.thread = new Thread(this::run, "projection-follower");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        long start = System.currentTimeMillis();
+        try {
+            List<TopicPartition> partitions = awaitPartitions();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> startupEnd = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            int loaded = 0;
+            while (running) {
+                var records = consumer.poll(Duration.ofMillis(100));
+                lastPoll = System.currentTimeMillis();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    apply(record);
+                }
+                loaded += records.count();
+                if (caughtUp.getCount() > 0 && reached(startupEnd)) {
+                    buildMillis = System.currentTimeMillis() - start;
+                    caughtUp.countDown();
+                    LOG.info("match index ready: {} profiles from {} projection records in {} ms", index.size(), loaded,
+                            buildMillis);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("projection follower stopped: {}", e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private List<TopicPartition> awaitPartitions() {
+        while (running) {
+            try {
+                var infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+                if (infos != null && !infos.isEmpty()) {
+                    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.warn("waiting for the projection topic {}: {}", topic, e.getMessage());
+            }
+        }
+        throw new WakeupException();
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        for (var entry : end.entrySet()) {
+            if (consumer.position(entry.getKey()) < entry.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            index.remove(record.key());
+            return;
+        }
+        try {
+            index.upsert(MatchProjection.fromBytes(record.value()));
+        } catch (Exception e) {
+            LOG.warn("unreadable projection at {}-{}@{} skipped: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+        }
+    }
+
+    public boolean isReady() {
+        return caughtUp.getCount() == 0;
+    }
+
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public long buildMillis() {
+        return buildMillis;
+    }
+
+    public boolean isFollowing() {
+        return thread.isAlive() && System.currentTimeMillis() - lastPoll < 30_000;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

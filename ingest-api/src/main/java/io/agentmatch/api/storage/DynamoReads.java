@@ -1,0 +1,49 @@
+package io.agentmatch.api.storage;
+
+import io.agentmatch.api.http.ApiError;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+/** Runs a DynamoDB call, timing it and turning an unreachable DynamoDB into a 503 that says so. */
+public final class DynamoReads {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoReads.class);
+    private final Timer latency;
+    private volatile boolean down;
+
+    public DynamoReads(MeterRegistry registry) {
+        this.latency = Timer.builder("api_dynamodb_call").description("DynamoDB call latency")
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    public <T> T call(String what, Supplier<T> call) {
+        long start = System.nanoTime();
+        try {
+            T result = call.get();
+            latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (down) {
+                down = false;
+                LOG.info("DynamoDB answers again");
+            }
+            return result;
+        } catch (ResourceNotFoundException e) {
+            throw ApiError.unavailable("DynamoDB table for " + what + " does not exist (yet); retry later");
+        } catch (SdkClientException | DynamoDbException e) {
+            if (!down) {
+                down = true;
+                LOG.warn("DynamoDB call for {} failed: {}", what, e.getMessage());
+            }
+            throw ApiError.unavailable("DynamoDB is unavailable; could not read " + what + ", retry later");
+        }
+    }
+
+    public boolean isAvailable() {
+        return !down;
+    }
+}
