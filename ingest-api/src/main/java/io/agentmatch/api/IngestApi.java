@@ -152,9 +152,10 @@ public final class IngestApi implements AutoCloseable {
         ACCESS.info("{} {} {} {}ms", ctx.method(), ctx.path(), status, String.format("%.1f", ms));
     }
 
+    /** Whether the answer is not yet one of ours (ours are always JSON): then the error handler writes it. */
     private static boolean isEmpty(Context ctx) {
-        String result = ctx.result();
-        return result == null || result.isEmpty();
+        String type = ctx.res().getContentType();
+        return type == null || !type.startsWith("application/json");
     }
 
     private static Properties adminProps(PipelineConfig config) {

@@ -80,20 +80,20 @@ public final class EventPublisher implements AutoCloseable {
                 } else {
                     markDown(error);
                     result.completeExceptionally(ApiError.unavailable(
-                            "Kafka did not acknowledge the event (" + error.getClass().getSimpleName()
-                                    + "); retry later with the same Idempotency-Key"));
+                            "Kafka did not acknowledge the event in time; retry later with the same Idempotency-Key"));
                 }
             });
         } catch (RuntimeException e) {
             markDown(e);
-            result.completeExceptionally(ApiError.unavailable("Kafka is unavailable (" + e.getClass().getSimpleName()
-                    + "); the event was not stored, retry later"));
+            result.completeExceptionally(ApiError.unavailable("Kafka is unavailable; the event was not stored, retry later"));
         }
         return result;
     }
 
     private void markDown(Throwable error) {
-        if (downSince.compareAndSet(0, System.currentTimeMillis())) {
+        long now = System.currentTimeMillis();
+        lastProbe.set(now);
+        if (downSince.compareAndSet(0, now)) {
             LOG.warn("Kafka write failed ({}: {}); answering 503 until it recovers",
                     error.getClass().getSimpleName(), error.getMessage());
         }

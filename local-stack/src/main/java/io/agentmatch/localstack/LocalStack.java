@@ -1,0 +1,654 @@
+package io.agentmatch.localstack;
+
+import io.agentmatch.contract.config.Env;
+import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.storage.DynamoClients;
+import io.agentmatch.contract.storage.TableProvisioner;
+import io.agentmatch.localstack.ComponentSpec.Kind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The local stack of one home directory: the Kafka broker (KRaft, broker+controller in one JVM),
+ * dynalite, processors and APIs, each a child process managed by {@link ProcessSupervisor}, with
+ * ports and run specs recorded in {@code <home>/run/stack.json}. {@code ./pipeline} (through
+ * {@link LocalStackMain}) and {@link TestStack} both use it.
+ */
+public final class LocalStack {
+    public static final String KAFKA = "kafka";
+    public static final String DYNALITE = "dynalite";
+    public static final String PROCESSOR = "processor";
+    public static final String API = "api";
+
+    public static final Duration INFRA_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration APP_TIMEOUT = Duration.ofSeconds(120);
+
+    /** How ports not set in the environment are chosen. */
+    public enum PortPolicy {
+        /** 9092 (+1 for the controller), 8000, 8080, 8081: for people. */
+        DEFAULTS,
+        /** Any free port: for the test stack, which runs next to a developer's stack. */
+        FREE
+    }
+
+    private static final Object JVM_LOCK = new Object();
+
+    private final Path repo;
+    private final Path home;
+    private final ProcessSupervisor processes;
+
+    public LocalStack(Path repo, Path home) {
+        this.repo = repo.toAbsolutePath().normalize();
+        this.home = home.toAbsolutePath().normalize();
+        this.processes = new ProcessSupervisor(this.home);
+    }
+
+    /** The repository root: the nearest folder, from the working directory up, holding {@code local-stack/package.json}. */
+    public static Path findRepoRoot() {
+        String explicit = System.getProperty("pipeline.repo");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit).toAbsolutePath().normalize();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("local-stack").resolve("package.json"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("cannot find the repository root (a folder holding local-stack/package.json) above "
+                + Path.of("").toAbsolutePath());
+    }
+
+    public Path repo() {
+        return repo;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public ProcessSupervisor processes() {
+        return processes;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Configuration and state
+    // ---------------------------------------------------------------------------------------------
+
+    /** The recorded state, or null when this home has none. */
+    public StackState recordedState() {
+        return StackState.read(home);
+    }
+
+    public StackState state() {
+        StackState state = recordedState();
+        if (state == null) {
+            throw new IllegalStateException("no stack recorded in " + StackState.file(home) + " (run ./pipeline up)");
+        }
+        return state;
+    }
+
+    /** Whether any component recorded in this home has a live process. */
+    public boolean anyRunning() {
+        StackState state = recordedState();
+        return state != null && state.components().values().stream().anyMatch(processes::isRunning);
+    }
+
+    /**
+     * Decides where Kafka and DynamoDB are and which ports to use, from the environment, and records
+     * it (replacing any previous record, whose components must be stopped). External services:
+     * {@code KAFKA_BOOTSTRAP_SERVERS} set means no local broker; {@code DYNAMODB_ENDPOINT} set means
+     * no dynalite; {@code AWS_REGION} set without {@code DYNAMODB_ENDPOINT} means real AWS DynamoDB.
+     */
+    public StackState configure(Map<String, String> environment, PortPolicy policy) {
+        Env env = new Env(environment);
+        String externalKafka = env.optional("KAFKA_BOOTSTRAP_SERVERS");
+        String externalDynamo = env.optional("DYNAMODB_ENDPOINT");
+        String explicitRegion = env.optional("AWS_REGION");
+        boolean localKafka = externalKafka == null;
+        boolean localDynamo = externalDynamo == null && explicitRegion == null;
+
+        int kafkaPort = port(env, "KAFKA_PORT", 9092, policy);
+        int controllerPort = env.optional("KAFKA_CONTROLLER_PORT") != null ? env.getInt("KAFKA_CONTROLLER_PORT", 0)
+                : policy == PortPolicy.FREE ? freePort() : kafkaPort + 1;
+        int dynamoPort = port(env, "DYNAMODB_PORT", 8000, policy);
+        int apiPort = port(env, "API_PORT", 8080, policy);
+        int healthPort = port(env, "PROCESSOR_HEALTH_PORT", 8081, policy);
+        StackState state = new StackState(repo.toString(), home.toString(),
+                localKafka, localKafka ? "127.0.0.1:" + kafkaPort : externalKafka, kafkaPort, controllerPort,
+                localDynamo, localDynamo ? "http://127.0.0.1:" + dynamoPort : externalDynamo, dynamoPort,
+                explicitRegion == null ? "us-east-1" : explicitRegion, apiPort, healthPort, Map.of());
+        if (localKafka) {
+            state = state.withComponent(kafkaSpec(state));
+        }
+        if (localDynamo) {
+            state = state.withComponent(dynaliteSpec(state));
+        }
+        state.write();
+        return state;
+    }
+
+    private static int port(Env env, String name, int fallback, PortPolicy policy) {
+        if (env.optional(name) != null) {
+            return env.getInt(name, fallback);
+        }
+        return policy == PortPolicy.FREE ? freePort() : fallback;
+    }
+
+    /** A port nothing listens on right now (the OS picks it). */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Applies {@code change} to stack.json under a file lock (several JVMs may record components at once). */
+    public StackState update(UnaryOperator<StackState> change) {
+        synchronized (JVM_LOCK) {
+            try {
+                Files.createDirectories(home.resolve("run"));
+                try (FileChannel channel = FileChannel.open(home.resolve("run").resolve("state.lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock ignored = channel.lock()) {
+                    StackState next = change.apply(state());
+                    next.write();
+                    return next;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The pipeline configuration of this stack: default names unless the environment overrides them. */
+    public PipelineConfig config() {
+        return state().pipelineConfig(System.getenv());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Component specs
+    // ---------------------------------------------------------------------------------------------
+
+    public Path kafkaLibs() {
+        return repo.resolve("local-stack").resolve("target").resolve("kafka-libs");
+    }
+
+    public Path dynaliteCli() {
+        return repo.resolve("local-stack").resolve("node_modules").resolve("dynalite").resolve("cli.js");
+    }
+
+    private String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private List<String> markers(String name) {
+        return List.of("-Dpipeline.component=" + name + " ", "-Dpipeline.home=" + home + " ");
+    }
+
+    ComponentSpec kafkaSpec(StackState state) {
+        Path config = home.resolve("kafka");
+        List<String> command = new ArrayList<>(List.of(java(),
+                "-Dpipeline.component=" + KAFKA, "-Dpipeline.home=" + home,
+                "-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
+                "-Dlog4j2.configurationFile=" + config.resolve("log4j2.xml"),
+                "-cp", kafkaLibs().resolve("*").toString(),
+                "kafka.Kafka", config.resolve("server.properties").toString()));
+        return new ComponentSpec(KAFKA, Kind.KAFKA, command, Map.of(), state.kafkaPort(), markers(KAFKA));
+    }
+
+    ComponentSpec dynaliteSpec(StackState state) {
+        Path data = home.resolve("data").resolve("dynalite");
+        String node = System.getenv().getOrDefault("NODE_BINARY", "node");
+        List<String> command = List.of(node, dynaliteCli().toString(),
+                "--host", "127.0.0.1", "--port", Integer.toString(state.dynamoPort()),
+                "--path", data.toString(),
+                "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0");
+        return new ComponentSpec(DYNALITE, Kind.DYNALITE, command, Map.of(), state.dynamoPort(),
+                List.of("dynalite", "--path " + data + " "));
+    }
+
+    /** The runnable jar of a module: {@code <module>/target/<module>-*-all.jar}, or where it would be. */
+    public Path jar(String module) {
+        Path target = repo.resolve(module).resolve("target");
+        if (Files.isDirectory(target)) {
+            try (Stream<Path> files = Files.list(target)) {
+                var found = files.filter(p -> p.getFileName().toString().startsWith(module + "-")
+                        && p.getFileName().toString().endsWith("-all.jar")).sorted(Comparator.reverseOrder()).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return target.resolve(module + "-1.0.0-SNAPSHOT-all.jar");
+    }
+
+    /**
+     * The environment every pipeline program gets for {@code config}: where Kafka and DynamoDB are,
+     * the names, and the ports. {@code DYNAMODB_ENDPOINT} is absent for real AWS.
+     */
+    public Map<String, String> pipelineEnv(PipelineConfig config, int apiPort, int processorHealthPort) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", config.kafkaBootstrapServers());
+        if (config.dynamoDbEndpoint() != null) {
+            env.put("DYNAMODB_ENDPOINT", config.dynamoDbEndpoint());
+        }
+        env.put("AWS_REGION", config.awsRegion());
+        env.put("PROFILE_TABLE_NAME", config.profileTable());
+        env.put("CONVERSATION_TABLE_NAME", config.conversationTable());
+        env.put("DYNAMODB_BILLING_MODE", config.billingMode().name());
+        env.put("TOPIC_PREFIX", config.topicPrefix());
+        env.put("TOPIC_PARTITIONS", Integer.toString(config.topicPartitions()));
+        env.put("TOPIC_REPLICATION_FACTOR", Short.toString(config.replicationFactor()));
+        env.put("PROCESSOR_APPLICATION_ID", config.processorApplicationId());
+        env.put("API_PORT", Integer.toString(apiPort));
+        env.put("PROCESSOR_HEALTH_PORT", Integer.toString(processorHealthPort));
+        env.put("PIPELINE_HOME", home.toString());
+        return env;
+    }
+
+    /** A processor instance: {@code PROCESSOR_STATE_DIR=<home>/data/<name>}, health on {@code healthPort}. */
+    public ComponentSpec processorSpec(String name, PipelineConfig config, int healthPort, Map<String, String> extraEnv) {
+        StackState state = state();
+        Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config, state.apiPort(), healthPort));
+        env.put("PROCESSOR_STATE_DIR", home.resolve("data").resolve(name).toString());
+        env.putAll(extraEnv);
+        return appSpec(name, Kind.PROCESSOR, "processor", javaOpts("PROCESSOR_JAVA_OPTS", "-Xmx768m"), env, healthPort);
+    }
+
+    /** An API instance on {@code apiPort}. */
+    public ComponentSpec apiSpec(String name, PipelineConfig config, int apiPort, Map<String, String> extraEnv) {
+        StackState state = state();
+        Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config, apiPort, state.processorHealthPort()));
+        env.put("PROCESSOR_STATE_DIR", home.resolve("data").resolve(name).toString());
+        env.putAll(extraEnv);
+        return appSpec(name, Kind.API, "ingest-api", javaOpts("API_JAVA_OPTS", "-Xmx512m"), env, apiPort);
+    }
+
+    private ComponentSpec appSpec(String name, Kind kind, String module, List<String> javaOpts, Map<String, String> env, int port) {
+        List<String> command = new ArrayList<>(List.of(java(), "-DOPT_OUT_TRACKING=true",
+                "-Dpipeline.component=" + name, "-Dpipeline.home=" + home));
+        command.addAll(javaOpts);
+        command.add("-jar");
+        command.add(jar(module).toString());
+        return new ComponentSpec(name, kind, command, env, port, markers(name));
+    }
+
+    private static List<String> javaOpts(String variable, String fallback) {
+        String value = System.getenv().getOrDefault(variable, fallback);
+        return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+    }
+
+    /** The recorded spec of a component; processors and APIs not yet recorded get a default one (a free port for extra instances). */
+    public ComponentSpec spec(String name) {
+        StackState state = state();
+        ComponentSpec recorded = state.components().get(name);
+        if (recorded != null) {
+            return recorded;
+        }
+        Kind kind = Kind.ofName(name);
+        PipelineConfig config = config();
+        return switch (kind) {
+            case PROCESSOR -> processorSpec(name, config, name.equals(PROCESSOR) ? state.processorHealthPort() : freePort(), Map.of());
+            case API -> apiSpec(name, config, name.equals(API) ? state.apiPort() : freePort(), Map.of());
+            case KAFKA, DYNALITE -> throw new IllegalStateException(name + " is not local in this stack (external service)");
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Operations
+    // ---------------------------------------------------------------------------------------------
+
+    /** Starts a component (no-op if it is running); does not wait for readiness. Returns its pid. */
+    public long start(String name) {
+        return start(spec(name));
+    }
+
+    /** Records the spec and starts it (no-op if a process of that name is already running). */
+    public long start(ComponentSpec spec) {
+        if (processes.isRunning(spec)) {
+            return processes.livePid(spec).getAsLong();
+        }
+        StackState state = update(s -> s.withComponent(spec));
+        switch (spec.kind()) {
+            case KAFKA -> prepareKafka(state);
+            case DYNALITE -> prepareDynalite();
+            case PROCESSOR, API -> {
+                Path jar = Path.of(spec.command().get(spec.command().indexOf("-jar") + 1));
+                if (!Files.isRegularFile(jar)) {
+                    throw new IllegalStateException(spec.name() + ": " + jar + " is missing (build it: mvn -B -DskipTests install)");
+                }
+            }
+        }
+        int port = spec.port();
+        if (port > 0 && Readiness.listening("127.0.0.1", port)) {
+            throw new IllegalStateException(spec.name() + ": port " + port + " is already in use by another process"
+                    + " (choose another one, e.g. KAFKA_PORT / DYNAMODB_PORT / API_PORT / PROCESSOR_HEALTH_PORT)");
+        }
+        if (spec.kind() == Kind.KAFKA && Readiness.listening("127.0.0.1", state.controllerPort())) {
+            throw new IllegalStateException("kafka: controller port " + state.controllerPort() + " is already in use (set KAFKA_CONTROLLER_PORT)");
+        }
+        return processes.start(spec);
+    }
+
+    /** Starts (if needed) and waits until ready. */
+    public void startAndAwait(String name, Duration timeout) {
+        start(name);
+        awaitReady(name, timeout);
+    }
+
+    public boolean stop(String name) {
+        StackState state = recordedState();
+        ComponentSpec spec = state == null ? null : state.components().get(name);
+        return spec != null && processes.stop(spec);
+    }
+
+    public boolean kill(String name) {
+        StackState state = recordedState();
+        ComponentSpec spec = state == null ? null : state.components().get(name);
+        return spec != null && processes.kill(spec);
+    }
+
+    public boolean isRunning(String name) {
+        StackState state = recordedState();
+        ComponentSpec spec = state == null ? null : state.components().get(name);
+        return spec != null && processes.isRunning(spec);
+    }
+
+    public OptionalLong pid(String name) {
+        StackState state = recordedState();
+        ComponentSpec spec = state == null ? null : state.components().get(name);
+        return spec == null ? OptionalLong.empty() : processes.livePid(spec);
+    }
+
+    /** Polls the component's readiness check (every 150 ms) until it answers or {@code timeout} passes. */
+    public void awaitReady(String name, Duration timeout) {
+        StackState state = state();
+        ComponentSpec spec = state.components().get(name);
+        if (spec == null) {
+            throw new IllegalStateException("no component '" + name + "' recorded in " + StackState.file(home));
+        }
+        processes.awaitReady(spec, timeout, () -> isReady(state, spec));
+    }
+
+    /** One readiness check, without waiting. */
+    public boolean isReady(StackState state, ComponentSpec spec) {
+        return switch (spec.kind()) {
+            case KAFKA -> Readiness.kafka(state.kafkaBootstrapServers());
+            case DYNALITE -> Readiness.dynamo(state.pipelineConfig(Map.of()));
+            case PROCESSOR, API -> Readiness.http200(spec.readyUrl());
+        };
+    }
+
+    /** Starts Kafka and dynalite (those that are local and not running) together and waits for both. */
+    public void startInfrastructure(Duration timeout) {
+        StackState state = state();
+        // dynalite first: it starts in well under a second, while Kafka may first format its storage.
+        List<String> local = new ArrayList<>();
+        if (state.localDynamo()) {
+            local.add(DYNALITE);
+        }
+        if (state.localKafka()) {
+            local.add(KAFKA);
+        }
+        for (String name : local) {
+            start(name);
+        }
+        for (String name : local) {
+            awaitReady(name, timeout);
+        }
+        if (!state.localKafka()) {
+            Await.until("external Kafka " + state.kafkaBootstrapServers() + " answers", timeout,
+                    () -> Readiness.kafka(state.kafkaBootstrapServers()));
+        }
+        if (!state.localDynamo()) {
+            Await.until("DynamoDB " + (state.dynamoDbEndpoint() == null ? "in " + state.awsRegion() : state.dynamoDbEndpoint())
+                    + " answers", timeout, () -> Readiness.dynamo(state.pipelineConfig(Map.of())));
+        }
+    }
+
+    /** Creates the topics (existing ones are fine) and the tables of {@code config}, waiting until the tables are ACTIVE. */
+    public static void provision(PipelineConfig config, Duration timeout) {
+        createTopics(config, config.topics().all(config.topicPartitions(), config.replicationFactor()), timeout);
+        try (var dynamo = DynamoClients.sync(config, Duration.ofSeconds(10))) {
+            new TableProvisioner(dynamo).ensureTables(config, timeout);
+        }
+    }
+
+    /** Creates topics, tolerating those that exist. */
+    public static void createTopics(PipelineConfig config, List<NewTopic> topics, Duration timeout) {
+        try (Admin admin = Admin.create(Readiness.adminProperties(config.kafkaBootstrapServers(), 10_000))) {
+            var result = admin.createTopics(topics);
+            for (var entry : result.values().entrySet()) {
+                try {
+                    entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("topics not created within " + timeout, e);
+        }
+    }
+
+    /** Stops everything of this home: APIs and processors first, dynalite, Kafka last. Returns the names stopped. */
+    public List<String> down() {
+        StackState state = recordedState();
+        if (state == null) {
+            return List.of();
+        }
+        List<String> stopped = new ArrayList<>();
+        List<ComponentSpec> order = new ArrayList<>(state.components().values());
+        order.sort(Comparator.comparingInt(spec -> switch (spec.kind()) {
+            case API -> 0;
+            case PROCESSOR -> 1;
+            case DYNALITE -> 2;
+            case KAFKA -> 3;
+        }));
+        // Apps in parallel (each may take its grace period), then the infrastructure.
+        List<Thread> threads = new ArrayList<>();
+        for (ComponentSpec spec : order) {
+            if (spec.kind() == Kind.API || spec.kind() == Kind.PROCESSOR) {
+                threads.add(new Thread(() -> {
+                    if (processes.stop(spec)) {
+                        synchronized (stopped) {
+                            stopped.add(spec.name());
+                        }
+                    }
+                }, "stop-" + spec.name()));
+            }
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (ComponentSpec spec : order) {
+            if ((spec.kind() == Kind.DYNALITE || spec.kind() == Kind.KAFKA) && processes.stop(spec)) {
+                stopped.add(spec.name());
+            }
+        }
+        return stopped;
+    }
+
+    /** One line per component: running/stopped, pid, port. */
+    public List<String> status() {
+        StackState state = recordedState();
+        List<String> lines = new ArrayList<>();
+        if (state == null) {
+            lines.add("no stack in " + home + " (run ./pipeline up)");
+            return lines;
+        }
+        if (!state.localKafka()) {
+            lines.add(String.format("%-12s external  %s", KAFKA, state.kafkaBootstrapServers()));
+        }
+        if (!state.localDynamo()) {
+            lines.add(String.format("%-12s external  %s", "dynamodb",
+                    state.dynamoDbEndpoint() == null ? "AWS " + state.awsRegion() : state.dynamoDbEndpoint()));
+        }
+        for (ComponentSpec spec : state.components().values()) {
+            OptionalLong pid = processes.livePid(spec);
+            String port = spec.kind() == Kind.KAFKA ? spec.port() + " (controller " + state.controllerPort() + ")"
+                    : Integer.toString(spec.port());
+            lines.add(String.format("%-12s %-9s pid %-8s port %s", spec.name(), pid.isPresent() ? "running" : "stopped",
+                    pid.isPresent() ? Long.toString(pid.getAsLong()) : "-", port));
+        }
+        return lines;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Kafka and dynalite preparation
+    // ---------------------------------------------------------------------------------------------
+
+    private void prepareDynalite() {
+        if (!Files.isRegularFile(dynaliteCli())) {
+            throw new IllegalStateException("dynalite is not installed: run `npm ci --prefix "
+                    + repo.resolve("local-stack") + "` (./pipeline up and ./pipeline test do it)");
+        }
+        try {
+            Files.createDirectories(home.resolve("data").resolve("dynalite"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void prepareKafka(StackState state) {
+        if (!Files.isDirectory(kafkaLibs())) {
+            throw new IllegalStateException(kafkaLibs() + " is missing: build it with "
+                    + "`mvn -B -DskipTests -pl local-stack -am install`");
+        }
+        try {
+            Path config = home.resolve("kafka");
+            Path data = home.resolve("data").resolve("kafka");
+            Files.createDirectories(config);
+            Files.createDirectories(data);
+            Files.writeString(config.resolve("server.properties"), serverProperties(state, data), StandardCharsets.UTF_8);
+            Files.writeString(config.resolve("log4j2.xml"), LOG4J2, StandardCharsets.UTF_8);
+            if (!Files.isRegularFile(data.resolve("meta.properties"))) {
+                format(config, data);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void format(Path config, Path data) throws IOException {
+        List<String> command = List.of(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dlog4j2.configurationFile=" + config.resolve("log4j2.xml"),
+                "-cp", kafkaLibs().resolve("*").toString(), "kafka.tools.StorageTool", "format", "--standalone",
+                "-t", Uuid.randomUuid().toString(), "-c", config.resolve("server.properties").toString());
+        Path log = processes.logFile(KAFKA);
+        Files.createDirectories(log.getParent());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        try {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("formatting Kafka storage in " + data + " took over 120 s");
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while formatting Kafka storage", e);
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("formatting Kafka storage failed (exit " + process.exitValue() + "); end of "
+                    + log + ":\n" + processes.tail(KAFKA, 20));
+        }
+    }
+
+    static String serverProperties(StackState state, Path data) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + state.kafkaPort() + ",CONTROLLER://127.0.0.1:" + state.controllerPort());
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + state.kafkaPort());
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + state.controllerPort());
+        props.put("log.dirs", data.toString());
+        props.put("num.partitions", "6");
+        props.put("default.replication.factor", "1");
+        props.put("min.insync.replicas", "1");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "10");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "10");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("auto.create.topics.enable", "false");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
+        props.put("num.network.threads", "2");
+        props.put("num.io.threads", "4");
+        props.put("num.recovery.threads.per.data.dir", "1");
+        props.put("delete.topic.enable", "true");
+        StringBuilder text = new StringBuilder("# Written by local-stack at every start; edit LocalStack.serverProperties instead.\n");
+        props.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        return text.toString();
+    }
+
+    private static final String LOG4J2 = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!-- Written by local-stack: the broker logs to stdout, which is <home>/logs/kafka.log. -->
+            <Configuration status="WARN">
+              <Appenders>
+                <Console name="stdout" target="SYSTEM_OUT">
+                  <PatternLayout pattern="[%d] %p %m (%c)%n"/>
+                </Console>
+              </Appenders>
+              <Loggers>
+                <Logger name="kafka" level="INFO"/>
+                <Logger name="org.apache.kafka" level="INFO"/>
+                <Logger name="kafka.request.logger" level="WARN"/>
+                <Logger name="state.change.logger" level="WARN"/>
+                <Logger name="kafka.log.LogCleaner" level="WARN"/>
+                <Logger name="org.apache.kafka.storage.internals.log.LogCleaner" level="WARN"/>
+                <Root level="INFO">
+                  <AppenderRef ref="stdout"/>
+                </Root>
+              </Loggers>
+            </Configuration>
+            """;
+
+    /** The environment of the current process as a map (for {@link #configure}). */
+    public static Map<String, String> systemEnvironment() {
+        return new HashMap<>(System.getenv());
+    }
+}

@@ -1,0 +1,173 @@
+package io.agentmatch.localstack;
+
+import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.localstack.ComponentSpec.Kind;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line behind {@code ./pipeline}: {@code up}, {@code down}, {@code status},
+ * {@code start|stop|kill <component>}, {@code env} (the stack's environment as shell exports),
+ * {@code processors} (names of the recorded processor instances). Home: {@code PIPELINE_HOME}
+ * (default {@code <repo>/.pipeline}).
+ */
+public final class LocalStackMain {
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(args);
+        } catch (IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            System.err.println("error: " + e.getMessage());
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0) {
+            System.err.println("usage: LocalStackMain up|down|status|start <c>|stop <c>|kill <c>|env|processors");
+            return 2;
+        }
+        Path repo = LocalStack.findRepoRoot();
+        String homeVar = System.getenv("PIPELINE_HOME");
+        Path home = homeVar == null || homeVar.isBlank() ? repo.resolve(".pipeline") : Path.of(homeVar);
+        LocalStack stack = new LocalStack(repo, home);
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        return switch (args[0]) {
+            case "up" -> up(stack);
+            case "down" -> {
+                List<String> stopped = stack.down();
+                System.out.println(stopped.isEmpty() ? "nothing was running in " + stack.home()
+                        : "stopped " + String.join(", ", stopped) + " (" + stack.home() + ")");
+                yield 0;
+            }
+            case "status" -> {
+                System.out.println("stack home " + stack.home());
+                stack.status().forEach(System.out::println);
+                yield 0;
+            }
+            case "start" -> {
+                for (String name : names(rest)) {
+                    long started = System.nanoTime();
+                    stack.startAndAwait(name, Kind.ofName(name) == Kind.KAFKA || Kind.ofName(name) == Kind.DYNALITE
+                            ? LocalStack.INFRA_TIMEOUT : LocalStack.APP_TIMEOUT);
+                    System.out.printf("%s ready, pid %d, port %d (%.1f s)%n", name, stack.pid(name).orElse(-1),
+                            stack.state().components().get(name).port(), (System.nanoTime() - started) / 1e9);
+                }
+                yield 0;
+            }
+            case "stop" -> {
+                for (String name : names(rest)) {
+                    System.out.println(stack.stop(name) ? "stopped " + name : name + " was not running");
+                }
+                yield 0;
+            }
+            case "kill" -> {
+                for (String name : names(rest)) {
+                    System.out.println(stack.kill(name) ? "killed " + name + " (SIGKILL)" : name + " was not running");
+                }
+                yield 0;
+            }
+            case "env" -> {
+                StackState state = stack.state();
+                stack.pipelineEnv(stack.config(), state.apiPort(), state.processorHealthPort())
+                        .forEach((k, v) -> System.out.println("export " + k + "=" + shellQuote(v)));
+                yield 0;
+            }
+            case "processors" -> {
+                StackState state = stack.recordedState();
+                if (state != null) {
+                    state.components().values().stream().filter(s -> s.kind() == Kind.PROCESSOR)
+                            .forEach(s -> System.out.println(s.name() + " " + (stack.processes().isRunning(s) ? "running" : "stopped")
+                                    + " " + s.env().getOrDefault("PROCESSOR_STATE_DIR", "")));
+                }
+                yield 0;
+            }
+            default -> {
+                System.err.println("unknown command " + args[0]);
+                yield 2;
+            }
+        };
+    }
+
+    private static List<String> names(List<String> rest) {
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException("name a component: kafka, dynalite, processor, processor-<n>, api, api-<n>");
+        }
+        return rest;
+    }
+
+    private static int up(LocalStack stack) {
+        long started = System.nanoTime();
+        StackState state = stack.recordedState();
+        if (state == null || !stack.anyRunning()) {
+            state = stack.configure(LocalStack.systemEnvironment(), LocalStack.PortPolicy.DEFAULTS);
+        } else {
+            System.out.println("stack already recorded in " + StackState.file(stack.home()) + ": (re)starting what is not running");
+        }
+        long infraStart = System.nanoTime();
+        stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
+        System.out.printf("kafka + dynamodb ready (%.1f s)%n", (System.nanoTime() - infraStart) / 1e9);
+        PipelineConfig config = stack.config();
+        long provisionStart = System.nanoTime();
+        LocalStack.provision(config, Duration.ofSeconds(60));
+        System.out.printf("topics and tables provisioned (%.1f s)%n", (System.nanoTime() - provisionStart) / 1e9);
+
+        List<String> failures = new ArrayList<>();
+        List<String> apps = new ArrayList<>();
+        // Recorded extra instances (processor-2, api-2, ...) come back too.
+        for (String name : List.of(LocalStack.PROCESSOR, LocalStack.API)) {
+            apps.add(name);
+        }
+        state.components().values().stream().filter(s -> !apps.contains(s.name()))
+                .filter(s -> s.kind() == Kind.PROCESSOR || s.kind() == Kind.API).forEach(s -> apps.add(s.name()));
+        List<String> starting = new ArrayList<>();
+        for (String name : apps) {
+            try {
+                stack.start(name);
+                starting.add(name);
+            } catch (RuntimeException e) {
+                failures.add(name + ": " + e.getMessage());
+            }
+        }
+        for (String name : starting) {
+            try {
+                stack.awaitReady(name, LocalStack.APP_TIMEOUT);
+            } catch (RuntimeException e) {
+                failures.add(name + " failed to start: " + e.getMessage());
+            }
+        }
+        state = stack.state();
+        System.out.println();
+        System.out.println("stack home         " + stack.home());
+        System.out.println("API                http://127.0.0.1:" + state.apiPort() + "/");
+        System.out.println("processor health   http://127.0.0.1:" + state.processorHealthPort() + "/health");
+        System.out.println("Kafka bootstrap    " + state.kafkaBootstrapServers() + (state.localKafka() ? "" : " (external)"));
+        System.out.println("DynamoDB endpoint  " + (state.dynamoDbEndpoint() == null ? "AWS " + state.awsRegion()
+                : state.dynamoDbEndpoint() + (state.localDynamo() ? "" : " (external)")));
+        System.out.println("logs               " + stack.home().resolve("logs") + " (./pipeline logs <component>)");
+        stack.status().forEach(line -> System.out.println("  " + line));
+        for (String failure : failures) {
+            System.err.println("FAILED " + failure);
+        }
+        System.out.printf("%s in %.1f s%n", failures.isEmpty() ? "up" : "up with failures", (System.nanoTime() - started) / 1e9);
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    static String shellQuote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /** For callers that want the map rather than exports. */
+    public static Map<String, String> environmentOf(LocalStack stack) {
+        StackState state = stack.state();
+        return stack.pipelineEnv(stack.config(), state.apiPort(), state.processorHealthPort());
+    }
+}

@@ -1,0 +1,342 @@
+package io.agentmatch.localstack;
+
+import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.localstack.ComponentSpec.Kind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The stack integration tests share: one Kafka broker and one dynalite per test run, started by the
+ * first test JVM that needs them and attached to by every later one (of every module), recorded in
+ * {@code <home>/run/stack.json}. Home: {@code PIPELINE_HOME} if set, else {@code <repo>/.pipeline-test};
+ * ports are free ones, so it runs next to a developer's {@code ./pipeline up}. It is never stopped on
+ * JVM exit: {@code ./pipeline test} stops it at the end ({@code ./pipeline down} with that home).
+ *
+ * <p>Tests isolate themselves with {@link #isolatedConfig(String)} (own topics, tables, consumer
+ * group), inject faults with {@link #kill}/{@link #stop}/{@link #start}, and run the real jars with
+ * {@link #startProcessor}/{@link #startApi}.
+ *
+ * <p>{@code STACK_MODE=containers} (env or system property; {@code stack.mode} too) uses Kafka and
+ * LocalStack containers from Testcontainers instead (needs Docker and a build with {@code -Pcontainers}).
+ * {@code KAFKA_BOOTSTRAP_SERVERS} / {@code DYNAMODB_ENDPOINT} make it use external services; a bare
+ * {@code AWS_REGION} is ignored here (tests never touch real AWS unless {@code TEST_STACK_REAL_AWS=true}).
+ */
+public final class TestStack {
+    private static final Duration PROVISION_TIMEOUT = Duration.ofSeconds(60);
+    private static TestStack shared;
+
+    private final LocalStack stack;
+    private final ContainerServices containers;
+    private final AtomicBoolean defaultsProvisioned = new AtomicBoolean();
+
+    private TestStack(LocalStack stack, ContainerServices containers) {
+        this.stack = stack;
+        this.containers = containers;
+    }
+
+    /** The shared stack, started (or attached to) on first use; restarts Kafka/dynalite if a test left them down. */
+    public static synchronized TestStack shared() {
+        if (shared == null) {
+            shared = create();
+        } else if (shared.containers == null) {
+            shared.ensureInfrastructure();
+        }
+        return shared;
+    }
+
+    private static TestStack create() {
+        Path repo = LocalStack.findRepoRoot();
+        String homeVar = setting("PIPELINE_HOME");
+        String mode = setting("STACK_MODE");
+        if (mode == null) {
+            mode = System.getProperty("stack.mode");
+        }
+        boolean containersMode = "containers".equalsIgnoreCase(mode);
+        Path home = homeVar != null ? Path.of(homeVar) : repo.resolve(containersMode ? ".pipeline-test-containers" : ".pipeline-test");
+        LocalStack stack = new LocalStack(repo, home);
+        if (containersMode) {
+            ContainerServices services = loadContainers();
+            Map<String, String> env = new HashMap<>();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", services.kafkaBootstrapServers());
+            env.put("DYNAMODB_ENDPOINT", services.dynamoDbEndpoint());
+            env.put("AWS_REGION", services.awsRegion());
+            withStartLock(home, () -> {
+                if (!stack.anyRunning()) {
+                    stack.configure(env, LocalStack.PortPolicy.FREE);
+                }
+            });
+            return new TestStack(stack, services);
+        }
+        TestStack testStack = new TestStack(stack, null);
+        testStack.ensureInfrastructure();
+        return testStack;
+    }
+
+    private volatile boolean attached;
+
+    private void ensureInfrastructure() {
+        if (attached && infrastructureRunning()) {
+            return; // verified ready before, and the processes are still there
+        }
+        withStartLock(stack.home(), () -> {
+            StackState state = stack.recordedState();
+            boolean kafkaUp = state != null && (!state.localKafka() || stack.isRunning(LocalStack.KAFKA));
+            boolean dynamoUp = state != null && (!state.localDynamo() || stack.isRunning(LocalStack.DYNALITE));
+            if (state != null && (kafkaUp || dynamoUp)) {
+                // Attach; bring back whatever a test (or a crash) left stopped, on the recorded ports.
+                stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
+                return;
+            }
+            if (state == null || !stack.anyRunning()) {
+                checkDynaliteInstalled();
+                if (state != null) {
+                    stack.down();
+                }
+                // A fresh test stack: new ports, empty data (an old Kafka log knows old ports).
+                deleteTree(stack.home().resolve("data"));
+                deleteTree(stack.home().resolve("kafka"));
+                stack.configure(testEnvironment(), LocalStack.PortPolicy.FREE);
+            }
+            stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
+        });
+        attached = true;
+    }
+
+    private boolean infrastructureRunning() {
+        StackState state = stack.recordedState();
+        return state != null
+                && (!state.localKafka() || stack.isRunning(LocalStack.KAFKA))
+                && (!state.localDynamo() || stack.isRunning(LocalStack.DYNALITE));
+    }
+
+    private void checkDynaliteInstalled() {
+        Map<String, String> env = testEnvironment();
+        boolean local = !env.containsKey("DYNAMODB_ENDPOINT") && !env.containsKey("AWS_REGION");
+        if (local && !Files.isRegularFile(stack.dynaliteCli())) {
+            throw new IllegalStateException("dynalite is not installed: run `npm ci --prefix "
+                    + stack.repo().resolve("local-stack") + "` (./pipeline test does it)");
+        }
+    }
+
+    private static Map<String, String> testEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        for (String name : new String[] {"KAFKA_BOOTSTRAP_SERVERS", "DYNAMODB_ENDPOINT", "AWS_REGION", "KAFKA_PORT",
+                "KAFKA_CONTROLLER_PORT", "DYNAMODB_PORT"}) {
+            String value = setting(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        if (env.containsKey("AWS_REGION") && !env.containsKey("DYNAMODB_ENDPOINT")
+                && !"true".equalsIgnoreCase(setting("TEST_STACK_REAL_AWS"))) {
+            env.remove("AWS_REGION");
+        }
+        return env;
+    }
+
+    private static String setting(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(name);
+        }
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static ContainerServices loadContainers() {
+        try {
+            return (ContainerServices) Class.forName(ContainerServices.IMPLEMENTATION).getDeclaredConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("STACK_MODE=containers needs local-stack built with -Pcontainers (Testcontainers)", e);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot start the Testcontainers stack: " + e.getCause(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Configuration
+    // ---------------------------------------------------------------------------------------------
+
+    /** The default namespace (default topic and table names) on this stack; its topics and tables exist. */
+    public PipelineConfig config() {
+        PipelineConfig config = stack.state().pipelineConfig(Map.of());
+        if (defaultsProvisioned.compareAndSet(false, true)) {
+            LocalStack.provision(config, PROVISION_TIMEOUT);
+        }
+        return config;
+    }
+
+    /**
+     * A namespace of its own for one test: topics {@code <ns>.agent-profile-events}..., tables
+     * {@code <ns>-agent-profiles}..., processor application id {@code <ns>-processor}; all created
+     * before this returns. {@code <ns>} is {@code testName} (lower-cased, made safe) plus a random suffix.
+     */
+    public PipelineConfig isolatedConfig(String testName) {
+        String safe = testName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("(^-+|-+$)", "");
+        if (safe.length() > 40) {
+            safe = safe.substring(0, 40);
+        }
+        if (safe.isEmpty()) {
+            safe = "test";
+        }
+        String namespace = safe + "-" + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36), 36);
+        PipelineConfig config = stack.state().pipelineConfig(Map.of()).isolated(namespace);
+        LocalStack.provision(config, PROVISION_TIMEOUT);
+        return config;
+    }
+
+    public Path home() {
+        return stack.home();
+    }
+
+    public Path repo() {
+        return stack.repo();
+    }
+
+    /** The underlying process stack (ports, specs, logs). */
+    public LocalStack localStack() {
+        return stack;
+    }
+
+    /** The log file of a component (kafka, dynalite, or an instance a test started). */
+    public Path logFile(String name) {
+        return stack.processes().logFile(name);
+    }
+
+    public static int freePort() {
+        return LocalStack.freePort();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Fault injection
+    // ---------------------------------------------------------------------------------------------
+
+    /** Graceful stop (SIGTERM, then SIGKILL after 15 s) of kafka, dynalite or an instance started by a test. */
+    public void stop(String name) {
+        if (containers != null && isInfrastructure(name)) {
+            containers.stop(name);
+        } else {
+            stack.stop(name);
+        }
+    }
+
+    /** SIGKILL. */
+    public void kill(String name) {
+        if (containers != null && isInfrastructure(name)) {
+            containers.kill(name);
+        } else {
+            stack.kill(name);
+        }
+    }
+
+    /** Starts it again (same ports, same data) and returns once it is ready. */
+    public void start(String name) {
+        if (containers != null && isInfrastructure(name)) {
+            containers.start(name);
+            return;
+        }
+        Kind kind = stack.state().components().containsKey(name) ? stack.state().components().get(name).kind() : Kind.ofName(name);
+        stack.startAndAwait(name, kind == Kind.KAFKA || kind == Kind.DYNALITE ? LocalStack.INFRA_TIMEOUT : LocalStack.APP_TIMEOUT);
+    }
+
+    public boolean isRunning(String name) {
+        if (containers != null && isInfrastructure(name)) {
+            return containers.isRunning(name);
+        }
+        return stack.isRunning(name);
+    }
+
+    private static boolean isInfrastructure(String name) {
+        return name.equals(LocalStack.KAFKA) || name.equals(LocalStack.DYNALITE);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The real jars
+    // ---------------------------------------------------------------------------------------------
+
+    /** Runs {@code processor/target/processor-*-all.jar} for {@code config} as process {@code instanceName}; returns once /health answers 200. */
+    public RunningComponent startProcessor(PipelineConfig config, String instanceName) {
+        return startProcessor(config, instanceName, Map.of());
+    }
+
+    public RunningComponent startProcessor(PipelineConfig config, String instanceName, Map<String, String> extraEnv) {
+        int port = LocalStack.freePort();
+        return run(stack.processorSpec(instanceName, config, port, extraEnv), port);
+    }
+
+    /** Runs {@code ingest-api/target/ingest-api-*-all.jar} for {@code config} on {@code port}; returns once /ready answers 200. */
+    public RunningComponent startApi(PipelineConfig config, String instanceName, int port) {
+        return startApi(config, instanceName, port, Map.of());
+    }
+
+    public RunningComponent startApi(PipelineConfig config, String instanceName, int port, Map<String, String> extraEnv) {
+        return run(stack.apiSpec(instanceName, config, port, extraEnv), port);
+    }
+
+    private RunningComponent run(ComponentSpec spec, int port) {
+        if (isInfrastructure(spec.name())) {
+            throw new IllegalArgumentException("instance name " + spec.name() + " is reserved");
+        }
+        // An instance of that name left by an earlier test runs another configuration: replace it.
+        stack.stop(spec.name());
+        stack.start(spec);
+        stack.awaitReady(spec.name(), LocalStack.APP_TIMEOUT);
+        return new RunningComponent(spec.name(), stack.pid(spec.name()).orElse(-1), port, "http://127.0.0.1:" + port);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static final Object JVM_START_LOCK = new Object();
+
+    /** Runs {@code action} holding {@code <home>/run/start.lock}, so two JVMs never start two stacks in one home. */
+    private static void withStartLock(Path home, Runnable action) {
+        synchronized (JVM_START_LOCK) {
+            try {
+                Files.createDirectories(home.resolve("run"));
+                try (FileChannel channel = FileChannel.open(home.resolve("run").resolve("start.lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock ignored = channel.lock()) {
+                    action.run();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.agentmatch.matching;
+
+/**
+ * Final score = cosine + a non-negative, bounded boost that depends on the query text and the profile.
+ * The bound lets the index skip the boost for every profile that cannot reach the current top k.
+ */
+public interface Ranker {
+
+    String name();
+
+    /** Everything that depends on the query alone, computed once per search. */
+    QueryScorer prepare(String queryText);
+
+    interface QueryScorer {
+        /** An upper bound of {@link #boost} over all profiles; 0 means the ranking is the cosine. */
+        float maxBoost();
+
+        /** 0 &lt;= boost &lt;= maxBoost. */
+        float boost(ProfileFeatures profile);
+    }
+
+    /** Pure cosine similarity. */
+    Ranker COSINE = new Ranker() {
+        private final QueryScorer none = new QueryScorer() {
+            @Override
+            public float maxBoost() {
+                return 0f;
+            }
+
+            @Override
+            public float boost(ProfileFeatures profile) {
+                return 0f;
+            }
+        };
+
+        @Override
+        public String name() {
+            return "cosine";
+        }
+
+        @Override
+        public QueryScorer prepare(String queryText) {
+            return none;
+        }
+    };
+}
