@@ -1,0 +1,108 @@
+package io.agentmatch.processor.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.storage.DynamoClients;
+import io.agentmatch.localstack.Await;
+import io.agentmatch.localstack.TestStack;
+import io.agentmatch.processor.ProcessorApp;
+import io.agentmatch.processor.ProcessorSettings;
+import io.agentmatch.processor.persist.PersistSettings;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The processor on the real broker and dynalite, under crashes, outages and scale-out. */
+class ProcessorIT {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorIT.class);
+    private static final Duration CONVERGE = Duration.ofMinutes(3);
+    private static TestStack stack;
+
+    @BeforeAll
+    static void stack() {
+        stack = TestStack.shared();
+    }
+
+    private static void awaitTablesMatch(EventLoad load, PipelineConfig config) {
+        try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(10))) {
+            Await.until("tables equal the event log", CONVERGE, () -> load.differences(dynamo, config).isEmpty());
+            assertEquals(List.of(), load.differences(dynamo, config));
+        }
+    }
+
+    @Test
+    void killedWithSigkillAtRandomMomentsLosesAndDuplicatesNothing() throws Exception {
+        PipelineConfig config = stack.isolatedConfig("processor-kill");
+        EventLoad load = new EventLoad(config, 10_000, 42);
+        Map<String, String> env = Map.of("PROCESSOR_PROJECTIONS", "false");
+        stack.startProcessor(config, "processor-kill", env);
+        Random random = new Random(7);
+        int kills = 0;
+        try (KafkaProducer<String, byte[]> producer = EventLoad.producer(config)) {
+            int chunk = load.records.size() / 4;
+            for (int part = 0; part < 4; part++) {
+                EventLoad.sendAll(producer, load.records.subList(part * chunk,
+                        part == 3 ? load.records.size() : (part + 1) * chunk));
+                // A fault at a random moment while the chunk is being processed: not a synchronisation.
+                Thread.sleep(200 + random.nextInt(1500));
+                stack.kill("processor-kill");
+                kills++;
+                stack.startProcessor(config, "processor-kill", env);
+            }
+        }
+        LOG.info("{} events published, processor killed {} times", load.records.size(), kills);
+        awaitTablesMatch(load, config);
+        stack.stop("processor-kill");
+    }
+
+    @Test
+    void dynamoDbStoppedMidStreamTheProcessorWaitsRetriesAndCatchesUp() throws Exception {
+        PipelineConfig config = stack.isolatedConfig("processor-outage");
+        EventLoad load = new EventLoad(config, 3_000, 43);
+        ProcessorSettings settings = new ProcessorSettings(Files.createTempDirectory("outage"), 1, -1,
+                new PersistSettings(4, Duration.ofMillis(20), 50_000), 32, Duration.ofMillis(100), false);
+        try (ProcessorApp processor = ProcessorApp.start(config, settings);
+             KafkaProducer<String, byte[]> producer = EventLoad.producer(config)) {
+            EventLoad.sendAll(producer, load.records.subList(0, 1000));
+            stack.stop("dynalite");
+            try {
+                EventLoad.sendAll(producer, load.records.subList(1000, load.records.size()));
+                Await.until("writes owed while DynamoDB is down", Duration.ofSeconds(30),
+                        () -> processor.metrics().scrape().contains("processor_dynamodb_retries_total"));
+                assertTrue(processor.health().healthy(), "the stream thread survives the outage");
+            } finally {
+                stack.start("dynalite");
+            }
+            awaitTablesMatch(load, config);
+        }
+    }
+
+    @Test
+    void twoInstancesShareThePartitionsAndProduceTheSameTables() throws Exception {
+        PipelineConfig config = stack.isolatedConfig("processor-scale");
+        EventLoad load = new EventLoad(config, 4_000, 44);
+        ProcessorSettings one = new ProcessorSettings(Files.createTempDirectory("scale-1"), 1, -1,
+                new PersistSettings(4, Duration.ofMillis(20), 50_000), 32, Duration.ofMillis(100), false);
+        ProcessorSettings two = one.withStateDir(Files.createTempDirectory("scale-2"));
+        try (ProcessorApp first = ProcessorApp.start(config, one);
+             KafkaProducer<String, byte[]> producer = EventLoad.producer(config)) {
+            EventLoad.sendAll(producer, load.records.subList(0, 1500));
+            try (ProcessorApp second = ProcessorApp.start(config, two)) {
+                EventLoad.sendAll(producer, load.records.subList(1500, 3000));
+                Await.until("both instances running", Duration.ofSeconds(60), () -> first.isRunning() && second.isRunning());
+            }
+            EventLoad.sendAll(producer, load.records.subList(3000, load.records.size()));
+            awaitTablesMatch(load, config);
+        }
+    }
+}
