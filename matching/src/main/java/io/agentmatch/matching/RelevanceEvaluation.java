@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.MatchProjection;
 import io.agentmatch.contract.events.ProfileRecord;
-import io.agentmatch.contract.storage.ProfileItems;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -194,24 +192,9 @@ public final class RelevanceEvaluation {
         return index;
     }
 
-    /** The projection of a legacy profile (what the processor publishes), for tests and benchmarks. */
+    /** The projection of a legacy profile (what the processor publishes). */
     public static MatchProjection projection(Profile profile, String textHash, float[] vector, long version) {
-        ObjectNode data = profile.data();
-        List<String> tags = new ArrayList<>();
-        JsonNode tagNode = data.get("tags");
-        if (tagNode != null && tagNode.isArray()) {
-            tagNode.forEach(t -> tags.add(t.isTextual() ? t.textValue() : t.toString()));
-        }
-        JsonNode price = data.get("averagePrice");
-        BigDecimal averagePrice = price != null && price.isNumber() ? price.decimalValue() : null;
-        return new MatchProjection(profile.id(), textHash, MatchProjection.encode(vector), text(data, "name"),
-                text(data, "address"), text(data, "job"), ProfileItems.cityOf(data), averagePrice, tags,
-                text(data, "description"), version);
-    }
-
-    private static String text(ObjectNode data, String field) {
-        JsonNode node = data.get(field);
-        return node != null && node.isTextual() ? node.textValue() : null;
+        return MatchProjections.of(profile.id(), profile.data(), textHash, vector, version);
     }
 
     public static void main(String[] args) {

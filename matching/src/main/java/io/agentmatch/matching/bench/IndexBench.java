@@ -1,6 +1,9 @@
 package io.agentmatch.matching.bench;
 
 import io.agentmatch.contract.events.MatchProjection;
+import io.agentmatch.matching.CachingEmbedder;
+import io.agentmatch.matching.Embedder;
+import io.agentmatch.matching.Embedders;
 import io.agentmatch.matching.MatchIndex;
 import io.agentmatch.matching.MatchQuery;
 import io.agentmatch.matching.ModelVariant;
@@ -17,7 +20,9 @@ import java.util.concurrent.Future;
 /**
  * {@link MatchIndex} on random normalized vectors: build time, heap held by the index, and search
  * latency percentiles with 1 and 4 concurrent searching threads.
- * {@code main [sizes...]} (default 10000 100000); {@code -Dqueries=300} searches per thread.
+ * {@code main [sizes...]} (default 10000 100000); {@code -Dqueries=300} searches per thread;
+ * {@code -Dembed=true} adds a "/match" line: embed the query with the default model through a
+ * {@link CachingEmbedder} (60 distinct descriptions, so most are cache misses at first) plus search.
  */
 public final class IndexBench {
     private static final String[] JOBS = {"Plumber", "Electrician", "Carpenter", "Mechanic", "Doctor", "Painter",
@@ -55,16 +60,34 @@ public final class IndexBench {
         MatchQuery filtered = plain.withLocation("berlin").withMaxPrice(new BigDecimal("60"));
         for (int threads : new int[] {1, 4}) {
             for (MatchQuery q : List.of(plain, filtered)) {
-                long[] latencies = run(index, q, threads, queries, dim);
+                long[] latencies = run(index, q, threads, queries, dim, null);
                 System.out.printf("  %d thread(s) %-8s p50 %.2f ms  p99 %.2f ms  max %.2f ms%n", threads,
                         q.hasFilters() ? "filtered" : "plain", latencies[latencies.length / 2] / 1e6,
+                        latencies[(int) Math.ceil(latencies.length * 0.99) - 1] / 1e6,
+                        latencies[latencies.length - 1] / 1e6);
+            }
+            if (Boolean.getBoolean("embed")) {
+                Embedder embedder = new CachingEmbedder(Embedders.get(Embedders.DEFAULT_MODEL), 256);
+                long[] latencies = run(index, plain, threads, queries, dim, embedder);
+                System.out.printf("  %d thread(s) embed+search p50 %.2f ms  p99 %.2f ms  max %.2f ms%n", threads,
+                        latencies[latencies.length / 2] / 1e6,
                         latencies[(int) Math.ceil(latencies.length * 0.99) - 1] / 1e6,
                         latencies[latencies.length - 1] / 1e6);
             }
         }
     }
 
-    private static long[] run(MatchIndex index, MatchQuery q, int threads, int queries, int dim) throws Exception {
+    private static final String[] WORDS = {"kitchen", "sink", "leaking", "wiring", "outlets", "cabinets", "brakes",
+            "fever", "python", "logo", "contract", "algebra", "tax", "wedding", "workout", "catering", "cleaning",
+            "lawn", "paint", "dog", "forecast", "locked", "piano", "house"};
+
+    private static String description(Random random) {
+        return "I need help with " + WORDS[random.nextInt(WORDS.length)] + " and " + WORDS[random.nextInt(WORDS.length)]
+                + " near " + CITIES[random.nextInt(CITIES.length)] + " please, case " + random.nextInt(60);
+    }
+
+    private static long[] run(MatchIndex index, MatchQuery q, int threads, int queries, int dim, Embedder embedder)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<long[]>> futures = new ArrayList<>();
@@ -77,6 +100,13 @@ public final class IndexBench {
                     }
                     long[] out = new long[queries];
                     for (int i = 0; i < queries; i++) {
+                        if (embedder != null) {
+                            String text = description(random);
+                            long s = System.nanoTime();
+                            index.search(embedder.embed(text), MatchQuery.of(text));
+                            out[i] = System.nanoTime() - s;
+                            continue;
+                        }
                         float[] vector = randomUnit(random, dim);
                         long s = System.nanoTime();
                         index.search(vector, q);

@@ -1,11 +1,9 @@
 package io.agentmatch.processor.project;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.events.MatchProjection;
-import io.agentmatch.contract.events.ProfileRecord;
-import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.matching.Embedder;
+import io.agentmatch.matching.MatchProjections;
 import io.agentmatch.matching.MatchText;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import java.io.IOException;
@@ -82,8 +80,9 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         if (pending.isEmpty()) {
             return;
         }
-        List<MatchProjection> toEmbed = new ArrayList<>();
+        List<ProfileChange> toEmbed = new ArrayList<>();
         List<String> texts = new ArrayList<>();
+        List<String> hashes = new ArrayList<>();
         int reused = 0;
         for (ProfileChange change : pending.values()) {
             MatchProjection current = current(change.id());
@@ -93,19 +92,19 @@ public final class Projector implements Processor<String, byte[], String, byte[]
                 }
                 continue;
             }
-            ProfileRecord profile = change.profile();
-            String text = MatchText.of(profile.data());
+            ObjectNode data = change.profile().data();
+            String text = MatchText.of(data);
             String textHash = MatchText.hash(embedder.modelName(), text);
-            MatchProjection next = projectionOf(profile, change.version(), textHash, null);
             if (current != null && textHash.equals(current.textHash())) {
-                MatchProjection reusedProjection = next.withEmbedding(textHash, current.embedding());
-                if (!reusedProjection.equals(current)) {
-                    emit(change.id(), reusedProjection);
+                MatchProjection next = MatchProjections.of(change.id(), data, textHash, current.vector(), change.version());
+                if (!next.equals(current)) {
+                    emit(change.id(), next);
                 }
                 reused++;
             } else {
-                toEmbed.add(next);
+                toEmbed.add(change);
                 texts.add(text);
+                hashes.add(textHash);
             }
         }
         if (!texts.isEmpty()) {
@@ -113,8 +112,9 @@ public final class Projector implements Processor<String, byte[], String, byte[]
             List<float[]> vectors = embedder.embedAll(texts);
             metrics.embeddingsComputed(texts.size(), System.nanoTime() - start);
             for (int i = 0; i < toEmbed.size(); i++) {
-                MatchProjection projection = toEmbed.get(i);
-                emit(projection.id(), projection.withEmbedding(projection.textHash(), MatchProjection.encode(vectors.get(i))));
+                ProfileChange change = toEmbed.get(i);
+                emit(change.id(), MatchProjections.of(change.id(), change.profile().data(), hashes.get(i), vectors.get(i),
+                        change.version()));
             }
         }
         if (reused > 0) {
@@ -141,21 +141,4 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         }
     }
 
-    static MatchProjection projectionOf(ProfileRecord profile, long version, String textHash, String embedding) {
-        ObjectNode data = profile.data();
-        List<String> tags = new ArrayList<>();
-        JsonNode tagNode = data.get("tags");
-        if (tagNode != null && tagNode.isArray()) {
-            tagNode.forEach(tag -> tags.add(tag.asText()));
-        }
-        JsonNode price = data.get("averagePrice");
-        return new MatchProjection(profile.id(), textHash, embedding, text(data, "name"), text(data, "address"),
-                text(data, "job"), ProfileItems.cityOf(data),
-                price != null && price.isNumber() ? price.decimalValue() : null, tags, text(data, "description"), version);
-    }
-
-    private static String text(ObjectNode data, String field) {
-        JsonNode value = data.get(field);
-        return value != null && value.isTextual() ? value.textValue() : null;
-    }
 }
