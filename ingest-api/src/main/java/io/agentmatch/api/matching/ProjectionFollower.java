@@ -4,6 +4,7 @@ import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.MatchProjection;
 import io.agentmatch.matching.MatchIndex;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -69,9 +70,7 @@ public final class ProjectionFollower implements AutoCloseable {
             while (running) {
                 var records = consumer.poll(Duration.ofMillis(100));
                 lastPoll = System.currentTimeMillis();
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    apply(record);
-                }
+                apply(records);
                 loaded += records.count();
                 if (caughtUp.getCount() > 0 && reached(startupEnd)) {
                     buildMillis = System.currentTimeMillis() - start;
@@ -112,16 +111,32 @@ public final class ProjectionFollower implements AutoCloseable {
         return true;
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            index.remove(record.key());
-            return;
+    /** Applies a poll in order, upserts in batches (one index lock per batch), removals between them. */
+    private void apply(Iterable<ConsumerRecord<String, byte[]>> records) {
+        List<MatchProjection> batch = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (record.value() == null) {
+                flush(batch);
+                index.remove(record.key());
+                continue;
+            }
+            try {
+                batch.add(MatchProjection.fromBytes(record.value()));
+            } catch (Exception e) {
+                LOG.warn("unreadable projection at {}-{}@{} skipped: {}", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+            }
+            if (batch.size() == 500) {
+                flush(batch);
+            }
         }
-        try {
-            index.upsert(MatchProjection.fromBytes(record.value()));
-        } catch (Exception e) {
-            LOG.warn("unreadable projection at {}-{}@{} skipped: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+        flush(batch);
+    }
+
+    private void flush(List<MatchProjection> batch) {
+        if (!batch.isEmpty()) {
+            index.upsertAll(batch);
+            batch.clear();
         }
     }
 
