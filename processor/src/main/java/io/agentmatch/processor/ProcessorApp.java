@@ -62,6 +62,8 @@ public final class ProcessorApp implements AutoCloseable {
         if (settings.projections()) {
             Properties projectProps = streamsProps(config, config.processorApplicationId() + "-projector",
                     settings.stateDir().resolve("project"), 1);
+            // The projection table restores from its own topic instead of a changelog copy.
+            projectProps.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
             Topology projectTopology = ProjectTopology.build(topics, Embedders.fromEnv(), metrics,
                     settings.embeddingBatchSize(), settings.embeddingFlushInterval(), projectProps);
             projector = start("projector", projectTopology, projectProps);

@@ -9,7 +9,6 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -49,9 +48,8 @@ public final class ProjectTopology {
                 // 5. Publish; a null value removes the profile from matching.
                 .to(topics.profileProjections(), Produced.with(Serdes.String(), Serdes.ByteArray()));
 
-        Properties optimization = new Properties();
-        optimization.putAll(streamsProps);
-        optimization.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
-        return builder.build(optimization);
+        // The caller runs these properties with topology.optimization=all, so the projection table
+        // restores from its own topic rather than from a changelog copy.
+        return builder.build(streamsProps);
     }
 }

@@ -68,6 +68,7 @@ class ProjectTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "project-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("project-test").toString());
+        props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
         driver = new TopologyTestDriver(ProjectTopology.build(topics, embedder, new ProcessorMetrics(), 4,
                 Duration.ofMillis(100), props), props);
         changes = driver.createInputTopic(topics.profileChanges(), new StringSerializer(), new ByteArraySerializer());
