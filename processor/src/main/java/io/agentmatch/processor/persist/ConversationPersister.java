@@ -2,14 +2,13 @@ package io.agentmatch.processor.persist;
 
 import io.agentmatch.contract.events.ConversationLedger;
 import io.agentmatch.contract.events.EventEnvelope;
-import io.agentmatch.contract.events.EventSerde;
 import io.agentmatch.contract.events.InvalidEventException;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.storage.ItemWriter;
 import io.agentmatch.processor.storage.Outbox;
 import io.agentmatch.processor.storage.PendingWrite;
-import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -36,6 +35,7 @@ public final class ConversationPersister implements Processor<String, byte[], St
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, String> lastTimestamps;
     private KeyValueStore<String, String> seen;
+    private DeadLetters deadLetters;
     private Outbox outbox;
 
     public ConversationPersister(ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings) {
@@ -49,8 +49,9 @@ public final class ConversationPersister implements Processor<String, byte[], St
         this.context = context;
         this.lastTimestamps = context.getStateStore(LAST_TIMESTAMP_STORE);
         this.seen = context.getStateStore(SEEN_STORE);
+        this.deadLetters = new DeadLetters(context, metrics);
         this.outbox = new Outbox("conversations-" + context.taskId(), context.getStateStore(OUTBOX_STORE), writer,
-                this::deadLetterWrite, metrics, settings.maxInFlight(),
+                deadLetters::sendWrite, metrics, settings.maxInFlight(),
                 // The stream thread caches its clock; tests drive it; blocking waits need the real one.
                 () -> Math.max(context.currentSystemTimeMs(), System.currentTimeMillis()));
         context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> outbox.pump());
@@ -59,23 +60,17 @@ public final class ConversationPersister implements Processor<String, byte[], St
     @Override
     public void process(Record<String, byte[]> record) {
         RecordMetadata origin = context.recordMetadata().orElseThrow();
-        EventEnvelope event;
-        try {
-            event = EventSerde.parse(record.value());
-        } catch (IOException e) {
-            deadLetter(record, "unparseable event: " + e.getMessage());
+        Optional<EventEnvelope> parsed = deadLetters.parse(record);
+        if (parsed.isEmpty()) {
             return;
         }
-        if (record.key() == null || !record.key().equals(event.key())) {
-            deadLetter(record, "record key " + record.key() + " does not match event key " + event.key());
-            return;
-        }
+        EventEnvelope event = parsed.get();
         String seenKey = event.key() + "\u0000" + event.message().messageId();
         ConversationLedger.Decision decision;
         try {
             decision = ConversationLedger.decide(lastTimestamps.get(event.key()), seen.get(seenKey) != null, event);
         } catch (InvalidEventException e) {
-            deadLetter(record, e.getMessage());
+            deadLetters.send(record, e.getMessage());
             return;
         }
         if (decision instanceof ConversationLedger.Append append) {
@@ -87,27 +82,7 @@ public final class ConversationPersister implements Processor<String, byte[], St
             LOG.debug("duplicate message {} in conversation {} ignored", event.message().messageId(), event.key());
             metrics.eventProcessed(origin.topic(), "duplicate");
         }
-        if (outbox.size() >= Outbox.BATCH_SIZE) {
-            outbox.pump();
-        }
-        if (outbox.size() > settings.maxOwedWrites()) {
-            outbox.drainTo(settings.maxOwedWrites(), Duration.ofSeconds(20));
-        }
-    }
-
-    private void deadLetter(Record<String, byte[]> record, String reason) {
-        RecordMetadata origin = context.recordMetadata().orElseThrow();
-        LOG.warn("dead-lettering {}-{}@{} (key {}): {}", origin.topic(), origin.partition(), origin.offset(),
-                record.key(), reason);
-        DeadLetters.send(context, record, reason);
-        metrics.deadLettered(origin.topic());
-    }
-
-    private void deadLetterWrite(PendingWrite write, String reason) {
-        context.forward(new Record<>(write.id(), write.toBytes(), System.currentTimeMillis(),
-                DeadLetters.headers(reason, write.sourceTopic(), write.sourcePartition(), write.sourceOffset())),
-                DeadLetters.SINK);
-        metrics.deadLettered(write.sourceTopic());
+        outbox.afterEvent(settings.maxOwedWrites());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.agentmatch.processor.persist;
 
 import io.agentmatch.contract.events.EventEnvelope;
-import io.agentmatch.contract.events.EventSerde;
 import io.agentmatch.contract.events.InvalidEventException;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileLedger;
@@ -13,6 +12,7 @@ import io.agentmatch.processor.storage.Outbox;
 import io.agentmatch.processor.storage.PendingWrite;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -38,6 +38,7 @@ public final class ProfilePersister implements Processor<String, byte[], String,
     private final PersistSettings settings;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> ledger;
+    private DeadLetters deadLetters;
     private Outbox outbox;
 
     public ProfilePersister(ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings) {
@@ -50,8 +51,9 @@ public final class ProfilePersister implements Processor<String, byte[], String,
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.ledger = context.getStateStore(LEDGER_STORE);
+        this.deadLetters = new DeadLetters(context, metrics);
         this.outbox = new Outbox("profiles-" + context.taskId(), context.getStateStore(OUTBOX_STORE), writer,
-                this::deadLetterWrite, metrics, settings.maxInFlight(),
+                deadLetters::sendWrite, metrics, settings.maxInFlight(),
                 // The stream thread caches its clock; tests drive it; blocking waits need the real one.
                 () -> Math.max(context.currentSystemTimeMs(), System.currentTimeMillis()));
         context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> outbox.pump());
@@ -60,23 +62,17 @@ public final class ProfilePersister implements Processor<String, byte[], String,
     @Override
     public void process(Record<String, byte[]> record) {
         RecordMetadata origin = context.recordMetadata().orElseThrow();
-        EventEnvelope event;
-        try {
-            event = EventSerde.parse(record.value());
-        } catch (IOException e) {
-            deadLetter(record, "unparseable event: " + e.getMessage());
+        Optional<EventEnvelope> parsed = deadLetters.parse(record);
+        if (parsed.isEmpty()) {
             return;
         }
-        if (record.key() == null || !record.key().equals(event.key())) {
-            deadLetter(record, "record key " + record.key() + " does not match event key " + event.key());
-            return;
-        }
+        EventEnvelope event = parsed.get();
         ProfileState current = readState(event.key());
         ProfileLedger.Decision decision;
         try {
             decision = ProfileLedger.decide(current, event, origin.offset());
         } catch (InvalidEventException e) {
-            deadLetter(record, e.getMessage());
+            deadLetters.send(record, e.getMessage());
             return;
         }
         if (decision instanceof ProfileLedger.Apply apply) {
@@ -96,13 +92,7 @@ public final class ProfilePersister implements Processor<String, byte[], String,
             LOG.debug("ignored {} for {}: {}", event.type(), event.key(), ((ProfileLedger.Ignore) decision).reason());
             metrics.eventProcessed(origin.topic(), "ignored");
         }
-        if (outbox.size() >= Outbox.BATCH_SIZE) {
-            outbox.pump();
-        }
-        if (outbox.size() > settings.maxOwedWrites()) {
-            // Backpressure while DynamoDB is slow or down: bounded, so the transaction stays alive.
-            outbox.drainTo(settings.maxOwedWrites(), Duration.ofSeconds(20));
-        }
+        outbox.afterEvent(settings.maxOwedWrites());
     }
 
     private ProfileState readState(String id) {
@@ -115,21 +105,6 @@ public final class ProfilePersister implements Processor<String, byte[], String,
         } catch (IOException e) {
             throw new IllegalStateException("corrupt ledger entry for " + id, e);
         }
-    }
-
-    private void deadLetter(Record<String, byte[]> record, String reason) {
-        RecordMetadata origin = context.recordMetadata().orElseThrow();
-        LOG.warn("dead-lettering {}-{}@{} (key {}): {}", origin.topic(), origin.partition(), origin.offset(),
-                record.key(), reason);
-        DeadLetters.send(context, record, reason);
-        metrics.deadLettered(origin.topic());
-    }
-
-    private void deadLetterWrite(PendingWrite write, String reason) {
-        context.forward(new Record<>(write.id(), write.toBytes(), System.currentTimeMillis(),
-                DeadLetters.headers(reason, write.sourceTopic(), write.sourcePartition(), write.sourceOffset())),
-                DeadLetters.SINK);
-        metrics.deadLettered(write.sourceTopic());
     }
 
     @Override

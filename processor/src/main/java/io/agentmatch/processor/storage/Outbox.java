@@ -95,6 +95,19 @@ public final class Outbox {
         return pending.size();
     }
 
+    /**
+     * After each event: sends a full batch at once, and holds processing while more than
+     * {@code maxOwed} writes are owed (DynamoDB slow or down), bounded so the transaction stays alive.
+     */
+    public void afterEvent(int maxOwed) {
+        if (pending.size() >= BATCH_SIZE) {
+            pump();
+        }
+        if (pending.size() > maxOwed) {
+            drainTo(maxOwed, Duration.ofSeconds(20));
+        }
+    }
+
     /** Collects finished writes and sends what is due, without waiting. */
     public void pump() {
         harvest();
