@@ -224,7 +224,8 @@ public final class LocalStack {
     ComponentSpec dynaliteSpec(StackState state) {
         Path data = home.resolve("data").resolve("dynalite");
         String node = System.getenv().getOrDefault("NODE_BINARY", "node");
-        List<String> command = List.of(node, dynaliteCli().toString(),
+        // The preload keeps dynalite up when a client vanishes mid-request (kill -9 of a processor).
+        List<String> command = List.of(node, "--require", dynaliteKeepAlive().toString(), dynaliteCli().toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(state.dynamoPort()),
                 "--path", data.toString(),
                 "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0");
@@ -288,7 +289,7 @@ public final class LocalStack {
         Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config, apiPort, state.processorHealthPort()));
         env.put("PROCESSOR_STATE_DIR", home.resolve("data").resolve(name).toString());
         env.putAll(extraEnv);
-        return appSpec(name, Kind.API, "ingest-api", javaOpts("API_JAVA_OPTS", "-Xmx512m"), env, apiPort);
+        return appSpec(name, Kind.API, "ingest-api", javaOpts("API_JAVA_OPTS", "-Xmx700m"), env, apiPort);
     }
 
     private ComponentSpec appSpec(String name, Kind kind, String module, List<String> javaOpts, Map<String, String> env, int port) {
@@ -534,12 +535,34 @@ public final class LocalStack {
     // Kafka and dynalite preparation
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * dynalite rethrows a request's 'error' event: a client that disconnects mid-request (a processor
+     * killed with SIGKILL while its writes are in flight) takes the whole server down with
+     * "Error: aborted" (ECONNRESET). This preload ignores exactly that; anything else still exits.
+     */
+    private static final String DYNALITE_KEEP_ALIVE = """
+            process.on('uncaughtException', function (err) {
+              if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) {
+                console.error('dynalite: a client went away mid-request (' + err.message + '); still serving');
+                return;
+              }
+              console.error(err && err.stack ? err.stack : err);
+              process.exit(1);
+            });
+            """;
+
+    Path dynaliteKeepAlive() {
+        return home.resolve("run").resolve("dynalite-keep-alive.js");
+    }
+
     private void prepareDynalite() {
         if (!Files.isRegularFile(dynaliteCli())) {
             throw new IllegalStateException("dynalite is not installed: run `npm ci --prefix "
                     + repo.resolve("local-stack") + "` (./pipeline up and ./pipeline test do it)");
         }
         try {
+            Files.createDirectories(home.resolve("run"));
+            Files.writeString(dynaliteKeepAlive(), DYNALITE_KEEP_ALIVE);
             Files.createDirectories(home.resolve("data").resolve("dynalite"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -26,8 +26,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {
                 "Prepares a rebuild of the tables and match projections from the event topics.",
-                "Deletes the processor's consumer groups (<id> and <id>-projector: their committed offsets) and "
-                        + "their internal topics (<id>-...-changelog / -repartition), and makes sure the tables exist. "
+                "Deletes the persister's consumer group <id> (its committed offsets) and its internal topics "
+                        + "(<id>-...-changelog / -repartition), and makes sure the tables exist. The projector (<id>-projector) "
+                        + "keeps its state: the replayed changes carry unchanged text, so no embedding is computed again. "
                         + "Refuses while the processor's groups have active members (waits up to --wait for a just-stopped "
                         + "processor to leave). Use ./pipeline replay, which stops the processor, runs this, wipes the "
                         + "processor's state dir and restarts it (see docs/REPLAY.md)."},
@@ -49,7 +50,11 @@ public final class ReplayCommand implements Callable<Integer> {
         try (Admin admin = KafkaSupport.admin(config)) {
             KafkaSupport.requireReachable(admin, config);
             // The processor runs two Kafka Streams applications: <id> (persister) and <id>-projector.
+            // Both must be stopped; only the persister is reset. The projector keeps its offsets, so its
+            // projection table is restored before it sees the replayed changes, and unchanged text is
+            // never embedded again (the projections are state derived from the changes, not from the log).
             List<String> groups = List.of(group, group + "-projector");
+            List<String> reset = List.of(group);
             Duration wait = VerifyCommand.parseDuration(waitFor);
             long deadline = System.nanoTime() + wait.toNanos();
             boolean logged = false;
@@ -76,7 +81,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 LOG.error("not confirmed; nothing changed (pass --yes to skip the question)");
                 return ExitCodes.USAGE;
             }
-            for (String g : groups) {
+            for (String g : reset) {
                 try {
                     admin.deleteConsumerGroups(List.of(g)).all()
                             .get(KafkaSupport.REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -136,6 +141,7 @@ public final class ReplayCommand implements Callable<Integer> {
     static List<String> internalTopics(String applicationId, Set<String> topics) {
         return topics.stream()
                 .filter(t -> t.startsWith(applicationId + "-"))
+                .filter(t -> !t.startsWith(applicationId + "-projector-"))
                 .filter(t -> t.endsWith("-changelog") || t.endsWith("-repartition"))
                 .sorted()
                 .toList();
@@ -146,7 +152,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (console == null) {
             return false;
         }
-        String answer = console.readLine("Delete the committed offsets of %s (and %s-projector) and %d internal topics %s? Type 'yes': ",
+        String answer = console.readLine("Delete the committed offsets of %s (the projector %s-projector keeps its own) and %d internal topics %s? Type 'yes': ",
                 group, group, internal.size(), internal);
         return answer != null && answer.trim().equalsIgnoreCase("yes");
     }
