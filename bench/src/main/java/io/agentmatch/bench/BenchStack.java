@@ -1,0 +1,213 @@
+package io.agentmatch.bench;
+
+import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.localstack.Await;
+import io.agentmatch.localstack.ComponentSpec;
+import io.agentmatch.localstack.LocalStack;
+import io.agentmatch.localstack.Readiness;
+import io.agentmatch.localstack.StackState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+
+/**
+ * The bench's own local stack (its own home, fresh data at every run, free ports): Kafka and dynalite
+ * stay up for the whole run; each stage works in its own namespace (topics, tables, processor group:
+ * {@link PipelineConfig#isolated}) and starts the processor / API processes it needs.
+ */
+final class BenchStack implements AutoCloseable {
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final LocalStack stack;
+    private final Admin admin;
+
+    private BenchStack(LocalStack stack, Admin admin) {
+        this.stack = stack;
+        this.admin = admin;
+    }
+
+    static BenchStack start(Path repo, Path home) {
+        LocalStack stack = new LocalStack(repo, home);
+        if (stack.recordedState() != null) {
+            stack.down();
+        }
+        deleteTree(home);
+        Map<String, String> env = LocalStack.systemEnvironment();
+        // Never the developer's ports: any of these the caller did not set is a free port.
+        for (String port : List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "DYNAMODB_PORT", "API_PORT", "PROCESSOR_HEALTH_PORT")) {
+            env.remove(port);
+        }
+        stack.configure(env, LocalStack.PortPolicy.FREE);
+        stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::down, "bench-stack-down"));
+        return new BenchStack(stack, Admin.create(Readiness.adminProperties(stack.state().kafkaBootstrapServers(), 10_000)));
+    }
+
+    StackState state() {
+        return stack.state();
+    }
+
+    /** A fresh namespace: own topics, tables and processor group, provisioned. */
+    PipelineConfig namespace(String name) {
+        PipelineConfig config = state().pipelineConfig(Map.of()).isolated(name);
+        LocalStack.provision(config, Duration.ofSeconds(60));
+        return config;
+    }
+
+    Map<String, String> env(PipelineConfig config) {
+        return stack.pipelineEnv(config, state().apiPort(), state().processorHealthPort());
+    }
+
+    /** Starts a processor instance on {@code config} and waits for /health; returns its health port. */
+    int startProcessor(String name, PipelineConfig config, Map<String, String> extraEnv) {
+        int port = LocalStack.freePort();
+        stack.stop(name);
+        ComponentSpec spec = stack.processorSpec(name, config, port, extraEnv);
+        stack.start(spec);
+        stack.awaitReady(name, LocalStack.APP_TIMEOUT);
+        return port;
+    }
+
+    /** Starts an API instance on {@code config} and waits for /ready (match index loaded); returns its port. */
+    int startApi(String name, PipelineConfig config, Map<String, String> extraEnv) {
+        int port = LocalStack.freePort();
+        stack.stop(name);
+        ComponentSpec spec = stack.apiSpec(name, config, port, extraEnv);
+        stack.start(spec);
+        stack.awaitReady(name, Duration.ofMinutes(5));
+        return port;
+    }
+
+    void awaitValue(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+        Await.until(what, timeout, condition);
+    }
+
+    void stop(String name) {
+        stack.stop(name);
+    }
+
+    OptionalLong pid(String name) {
+        return stack.pid(name);
+    }
+
+    Path stateDir(String processorName) {
+        return stack.home().resolve("data").resolve(processorName);
+    }
+
+    /** Resident memory of a component (kB), or -1 when it is not running. */
+    long rssKb(String name) {
+        OptionalLong pid = stack.pid(name);
+        return pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
+    }
+
+    /** The sum of a metric's samples on a processor's /metrics (0 when absent). */
+    static double metric(int healthPort, String name) {
+        String text = get("http://127.0.0.1:" + healthPort + "/metrics");
+        return PromText.sum(text, name);
+    }
+
+    static String get(String url) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sum of the end offsets of a topic (records + transaction markers). */
+    long endOffsets(String topic) {
+        try {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            description.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(info -> info.offset()).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read end offsets of " + topic + ": " + e, e);
+        }
+    }
+
+    /**
+     * What {@code ./pipeline replay} does to a stopped processor: deletes its consumer groups and its
+     * Kafka Streams internal topics, and its state directory.
+     */
+    void resetProcessor(PipelineConfig config, String processorName) {
+        String group = config.processorApplicationId();
+        for (String g : List.of(group, group + "-projector")) {
+            Await.until("processor group " + g + " deleted (its members left)", Duration.ofSeconds(90), () -> {
+                try {
+                    admin.deleteConsumerGroups(List.of(g)).all().get(10, TimeUnit.SECONDS);
+                    return true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof GroupIdNotFoundException) {
+                        return true;
+                    }
+                    return false; // GroupNotEmptyException: a stopped member's session has not expired yet
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        try {
+            List<String> internal = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(10, TimeUnit.SECONDS)
+                    .stream().filter(t -> t.startsWith(group + "-"))
+                    .filter(t -> t.endsWith("-changelog") || t.endsWith("-repartition")).toList();
+            if (!internal.isEmpty()) {
+                admin.deleteTopics(internal).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot delete the internal topics of " + group + ": " + e, e);
+        }
+        deleteTree(stateDir(processorName));
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(paths.toList());
+            all.sort(Comparator.reverseOrder());
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+        stack.down();
+    }
+}
