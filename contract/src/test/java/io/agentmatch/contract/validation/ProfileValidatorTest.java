@@ -35,6 +35,30 @@ class ProfileValidatorTest {
     }
 
     @Test
+    void theFastSizeBoundNeverPassesWhatTheExactCountRefuses() throws Exception {
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 200; i++) {
+            StringBuilder json = new StringBuilder("{\"tags\":[");
+            int tags = random.nextInt(40_000);
+            for (int t = 0; t < tags; t++) {
+                json.append(t == 0 ? "" : ",").append(random.nextBoolean() ? "[]" : "\"" + "x".repeat(random.nextInt(3)) + "\"");
+            }
+            json.append("],\"description\":\"").append("é".repeat(random.nextInt(60_000))).append("\"}");
+            ProfileRecord record = new ProfileRecord("a", "t",
+                    (com.fasterxml.jackson.databind.node.ObjectNode) JsonCodec.readTree(json.toString()));
+            long exact = io.agentmatch.contract.storage.ItemSize.of(io.agentmatch.contract.storage.ProfileItems.toItem(record, 0L, "api"));
+            boolean accepted;
+            try {
+                ProfileValidator.checkItemSize(record);
+                accepted = true;
+            } catch (ValidationException e) {
+                accepted = false;
+            }
+            assertTrue(accepted == exact <= ProfileValidator.MAX_ITEM_BYTES, "exact size " + exact + ", accepted " + accepted);
+        }
+    }
+
+    @Test
     void idsAreSafeFileNames() {
         for (String bad : new String[] {"", "..", "../x", "a/b", "a\\b", ".hidden", "a\u0000b", "a b", "x".repeat(129)}) {
             assertThrows(ValidationException.class, () -> ProfileIds.check("id", bad), bad);
