@@ -3,6 +3,7 @@ package io.agentmatch.api;
 import io.agentmatch.api.events.EventPublisher;
 import io.agentmatch.api.http.ApiError;
 import io.agentmatch.api.http.ConversationRoutes;
+import io.agentmatch.api.http.JsonErrorHandler;
 import io.agentmatch.api.http.MatchRoutes;
 import io.agentmatch.api.http.OpsRoutes;
 import io.agentmatch.api.http.ProfileRoutes;
@@ -73,6 +74,7 @@ public final class IngestApi implements AutoCloseable {
             cfg.http.maxRequestSize = api.maxBodyBytes();
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = true;
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             cfg.requestLogger.http(this::logRequest);
 
             cfg.routes.before(auth::check);

@@ -109,11 +109,9 @@ public final class LegacyFiles {
         }
         JsonNode root;
         try {
-            root = JsonCodec.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            return new Invalid(path, "not JSON: " + jsonError(e));
-        } catch (IOException e) {
-            return new Invalid(path, "unreadable: " + describe(e));
+            root = JsonCodec.readUntrusted(bytes);
+        } catch (JsonCodec.InvalidJsonException e) {
+            return new Invalid(path, "not JSON: the file " + e.getMessage());
         }
         if (root == null || root.isMissingNode()) {
             return new Invalid(path, "not JSON: no content");
@@ -160,20 +158,6 @@ public final class LegacyFiles {
             }
         }
         return true;
-    }
-
-    private static String jsonError(JsonProcessingException e) {
-        String message = e.getOriginalMessage();
-        if (message != null) {
-            int newline = message.indexOf('\n');
-            message = newline < 0 ? message : message.substring(0, newline);
-            if (message.length() > 200) {
-                message = message.substring(0, 197) + "...";
-            }
-        }
-        JsonLocation location = e.getLocation();
-        return location == null ? message
-                : message + " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     static String describe(IOException e) {

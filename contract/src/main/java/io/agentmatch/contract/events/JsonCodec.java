@@ -65,6 +65,61 @@ public final class JsonCodec {
         return MAPPER.readTree(text);
     }
 
+    /**
+     * Parses untrusted bytes: they must be strict UTF-8 (no overlong forms, no surrogates, which
+     * Jackson would let through) and valid JSON within the stream constraints.
+     *
+     * @throws InvalidJsonException with a message fit for clients and operators (no internals)
+     */
+    public static JsonNode readUntrusted(byte[] bytes) throws InvalidJsonException {
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidJsonException("is not valid UTF-8", false);
+        }
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw new InvalidJsonException("exceeds a JSON limit: " + describe(e), true);
+        } catch (JsonProcessingException e) {
+            throw new InvalidJsonException("is not valid JSON: " + describe(e), false);
+        } catch (IOException | NumberFormatException e) {
+            // Jackson rejects some number spellings (e.g. 0e99999999999) with an unchecked exception.
+            throw new InvalidJsonException("is not valid JSON: a value cannot be read", false);
+        }
+    }
+
+    /** Untrusted input that is not JSON we accept; {@link #isLimit()} when a size or nesting limit was hit. */
+    public static final class InvalidJsonException extends Exception {
+        private final boolean limit;
+
+        InvalidJsonException(String problem, boolean limit) {
+            super(problem, null, false, false);
+            this.limit = limit;
+        }
+
+        public boolean isLimit() {
+            return limit;
+        }
+    }
+
+    /** Jackson's first line, without the names of its own classes and settings, with the location. */
+    private static String describe(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage();
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        line = line.replaceAll(",? from `[^`]*`", "").replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
+                .replaceAll(":? not allowed as per `[^`]*`", "").replaceAll("`[^`]*`", "a value");
+        if (line.length() > 160) {
+            line = line.substring(0, 157) + "...";
+        }
+        return e.getLocation() == null ? line
+                : line + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
     public static byte[] toBytes(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);

@@ -1,17 +1,11 @@
 package io.agentmatch.api.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.events.JsonCodec;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads JSON request bodies defensively: the size limit is enforced while reading (a declared
@@ -34,7 +28,8 @@ public final class RequestBodies {
     }
 
     public JsonNode json(Context ctx) {
-        String contentType = ctx.contentType();
+        // The raw header: ctx.contentType() parses the charset and throws on an unknown or malformed one.
+        String contentType = ctx.header("Content-Type");
         if (contentType != null && !contentType.isBlank() && !contentType.toLowerCase().contains("json")) {
             throw new ApiError(415, "Content-Type must be application/json, got " + abbreviate(contentType));
         }
@@ -43,21 +38,9 @@ public final class RequestBodies {
             throw ApiError.badRequest("request body is empty; expected a JSON object");
         }
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
-        } catch (CharacterCodingException e) {
-            throw ApiError.badRequest("request body is not valid UTF-8");
-        }
-        try {
-            return JsonCodec.readTree(bytes);
-        } catch (StreamConstraintsException e) {
-            throw new ApiError(413, "request body exceeds a JSON limit: " + firstLine(e.getOriginalMessage()));
-        } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("request body is not valid JSON: " + firstLine(e.getOriginalMessage())
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr()));
-        } catch (IOException e) {
-            throw ApiError.badRequest("request body could not be read");
+            return JsonCodec.readUntrusted(bytes);
+        } catch (JsonCodec.InvalidJsonException e) {
+            throw new ApiError(e.isLimit() ? 413 : 400, "request body " + e.getMessage());
         }
     }
 
@@ -95,14 +78,6 @@ public final class RequestBodies {
             case NULL -> "null";
             default -> node.getNodeType().name().toLowerCase();
         };
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "malformed";
-        }
-        int newline = message.indexOf('\n');
-        return abbreviate(newline < 0 ? message : message.substring(0, newline));
     }
 
     private static String abbreviate(String text) {

@@ -85,13 +85,13 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         List<String> hashes = new ArrayList<>();
         int reused = 0;
         for (ProfileChange change : pending.values()) {
-            MatchProjection current = current(change.id());
             if (change.deleted()) {
-                if (current != null) {
-                    emit(change.id(), null);
-                }
+                // Always: the projection table lags the topic (read back after commit), so a delete
+                // soon after the create would otherwise find nothing to remove. Tombstones are cheap.
+                emit(change.id(), null);
                 continue;
             }
+            MatchProjection current = current(change.id());
             ObjectNode data = change.profile().data();
             String text = MatchText.of(data);
             String textHash = MatchText.hash(embedder.modelName(), text);
