@@ -21,15 +21,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * The bench's own local stack (its own home, fresh data at every run, free ports): Kafka and dynalite
@@ -154,40 +151,6 @@ final class BenchStack implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot read end offsets of " + topic + ": " + e, e);
         }
-    }
-
-    /**
-     * What {@code ./pipeline replay} does to a stopped processor: deletes its consumer groups and its
-     * Kafka Streams internal topics, and its state directory.
-     */
-    void resetProcessor(PipelineConfig config, String processorName) {
-        String group = config.processorApplicationId();
-        for (String g : List.of(group, group + "-projector")) {
-            Await.until("processor group " + g + " deleted (its members left)", Duration.ofSeconds(90), () -> {
-                try {
-                    admin.deleteConsumerGroups(List.of(g)).all().get(10, TimeUnit.SECONDS);
-                    return true;
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof GroupIdNotFoundException) {
-                        return true;
-                    }
-                    return false; // GroupNotEmptyException: a stopped member's session has not expired yet
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        }
-        try {
-            List<String> internal = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(10, TimeUnit.SECONDS)
-                    .stream().filter(t -> t.startsWith(group + "-"))
-                    .filter(t -> t.endsWith("-changelog") || t.endsWith("-repartition")).toList();
-            if (!internal.isEmpty()) {
-                admin.deleteTopics(internal).all().get(30, TimeUnit.SECONDS);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot delete the internal topics of " + group + ": " + e, e);
-        }
-        deleteTree(stateDir(processorName));
     }
 
     static void deleteTree(Path dir) {

@@ -218,9 +218,13 @@ final class Stages {
                         + embedder.modelName()));
         cpuRows("project", "during project", used);
 
-        // Replay of unchanged profiles, as ./pipeline replay does it.
+        // Replay of unchanged profiles, as ./pipeline replay does it: the migrator's replay, then an
+        // empty state dir.
         bench.stop("processor");
-        bench.resetProcessor(cfg, "processor");
+        runProcess(List.of(javaBin(), "-DOPT_OUT_TRACKING=true", "-jar",
+                repo.resolve("migrator/target/migrator-1.0.0-SNAPSHOT-all.jar").toString(), "replay", "--yes", "--wait", "90s"),
+                bench.env(cfg), runDir.resolve("replay.log"), Duration.ofMinutes(3));
+        BenchStack.deleteTree(bench.stateDir("processor"));
         port = bench.startProcessor("processor", cfg, Map.of());
         Timed replay = waitForSum("replay: " + n + " projections reused", port, List.of(EMBEDDED, REUSED), n, Duration.ofMinutes(20));
         double computed = BenchStack.metric(port, EMBEDDED);
