@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param kafkaTimeout      a write that Kafka has not acknowledged by then answers 503
  * @param dynamoTimeout     a read DynamoDB has not answered by then answers 503
  * @param maxReadYourWrite  the longest a {@code wait} parameter may hold a read
+ * @param benchNoop         serve {@code POST /bench/noop} (the benchmark's HTTP bound); never in production
  */
 public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes, Duration kafkaTimeout,
-                        Duration dynamoTimeout, Duration maxReadYourWrite, boolean matching) {
+                        Duration dynamoTimeout, Duration maxReadYourWrite, boolean matching, boolean benchNoop) {
 
     public static ApiConfig fromEnv(Env env) {
         return new ApiConfig(
@@ -24,14 +25,17 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
                 Duration.ofMillis(env.getInt("API_KAFKA_TIMEOUT_MS", 4000)),
                 Duration.ofMillis(env.getInt("API_DYNAMODB_TIMEOUT_MS", 3000)),
                 Duration.ofMillis(env.getInt("API_MAX_WAIT_MS", 10_000)),
-                env.getBoolean("API_MATCHING", true));
+                env.getBoolean("API_MATCHING", true),
+                env.getBoolean("API_BENCH_NOOP", false));
     }
 
     public ApiConfig withPort(int newPort) {
-        return new ApiConfig(host, newPort, apiToken, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching);
+        return new ApiConfig(host, newPort, apiToken, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching,
+                benchNoop);
     }
 
     public ApiConfig withToken(String token) {
-        return new ApiConfig(host, port, token, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching);
+        return new ApiConfig(host, port, token, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching,
+                benchNoop);
     }
 }

@@ -98,7 +98,7 @@ public final class IngestApi implements AutoCloseable {
             cfg.routes.get("/openapi.json", ops::openApi);
             // Benchmarks only (./pipeline bench, BENCHMARKS.md): the HTTP bound of POST /store, i.e. the
             // same server, auth and request logging, but no parsing and no Kafka. Off unless API_BENCH_NOOP=true.
-            if (io.agentmatch.contract.config.Env.system().getBoolean("API_BENCH_NOOP", false)) {
+            if (api.benchNoop()) {
                 cfg.routes.post("/bench/noop", ctx -> {
                     ctx.bodyAsBytes();
                     ctx.status(201).contentType("application/json").result("{}");
