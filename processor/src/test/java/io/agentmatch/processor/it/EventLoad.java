@@ -112,6 +112,10 @@ final class EventLoad {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // One request in flight: the topics were created a moment ago, and an idempotent producer
+        // that retries a first batch behind five later ones is refused (OutOfOrderSequence), seen
+        // once here while the broker was still electing the new partitions' leaders.
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
