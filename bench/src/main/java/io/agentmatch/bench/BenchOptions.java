@@ -1,5 +1,6 @@
 package io.agentmatch.bench;
 
+import io.agentmatch.contract.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,16 +80,6 @@ record BenchOptions(List<String> stages, boolean quick, int profiles, int events
 
     /** 30s, 2m, 500ms, or plain seconds. */
     static Duration duration(String text) {
-        String t = text.trim().toLowerCase();
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        if (t.endsWith("s")) {
-            return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-        }
-        if (t.endsWith("m")) {
-            return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-        }
-        return Duration.ofSeconds(Long.parseLong(t));
+        return Durations.parse(text);
     }
 }

@@ -2,6 +2,7 @@ package io.agentmatch.migrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.contract.config.Durations;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
@@ -308,23 +309,10 @@ public final class VerifyCommand implements Callable<Integer> {
     }
 
     static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase();
         try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            if (t.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            return Duration.ofSeconds(Long.parseLong(t));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--timeout: '" + text + "' is not a duration such as 120s, 5m or 1h");
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--timeout: " + e.getMessage());
         }
     }
 
