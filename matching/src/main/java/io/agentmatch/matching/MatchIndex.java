@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  *   <li>an int8 copy (per-vector scale, 4 dimensions packed per int, stored dimension-group-major:
  *   {@code packed[g][j]} holds dimensions 4g..4g+3 of the block's j-th profile), scanned for every
  *   query with an int-only loop that HotSpot auto-vectorizes (AVX2/AVX-512) in plain Java: a quarter
- *   of the memory traffic of a float scan, which is memory-bandwidth bound at 100k profiles;</li>
+ *   of the memory traffic of a float scan. At 100k profiles a scan reads 38 MB from main memory and
+ *   its speed depends on where the GC placed the rows (2.4 to 6 ms measured for the same data);</li>
  *   <li>the float32 vector (row-major), for the exact cosine of the few candidates.</li>
  * </ul>
  * The int8 score comes with a rigorous error bound (Cauchy-Schwarz on the quantization errors, whose
@@ -31,11 +32,12 @@ import java.util.stream.Collectors;
  * Slots are dense: a removal moves the last profile into the hole.
  *
  * <p>Ranking: final score = cosine + the ranker's boost, the boost bounded by
- * {@link Ranker.QueryScorer#maxBoost()}; filters, boost and exact cosine are only evaluated for
- * profiles whose upper bound could still enter the current top k.
+ * {@link Ranker.QueryScorer#maxBoost()}, and 0 for the profiles that share no stem with the query
+ * (a 128-bit stem signature per slot, {@link Ranker.QueryScorer#stems()}); filters, boost and exact
+ * cosine are only evaluated for profiles whose upper bound could still enter the current top k.
  *
  * <p>Thread safety: searches share a read lock, updates take the write lock (a {@link StampedLock});
- * an update waits for the running scans (a few ms) and new scans wait for it.
+ * an update waits for the running searches (a few ms) and new searches wait for it.
  */
 public final class MatchIndex {
     public static final int BLOCK = 1024;
@@ -46,8 +48,8 @@ public final class MatchIndex {
     private final int groups;
     private final Ranker ranker;
     private final StampedLock lock = new StampedLock();
-    private final Map<String, Integer> slotOf = new HashMap<>();
     private final ThreadLocal<int[]> scratch = ThreadLocal.withInitial(() -> new int[BLOCK]);
+    private final Map<String, Integer> slotOf = new HashMap<>();
     private Block[] blocks = new Block[0];
     private Entry[] entries = new Entry[0];
     private int size;
@@ -173,48 +175,29 @@ public final class MatchIndex {
         if (query.length != dimensions) {
             throw new IllegalArgumentException("query has " + query.length + " dimensions, index " + dimensions);
         }
-        Ranker.QueryScorer scorer = ranking.prepare(q.description());
-        float maxBoost = scorer.maxBoost();
-        Filter filter = Filter.of(q);
-        TopK top = new TopK(q.limit());
-        Quantized qq = Quantized.of(query, groups);
-        int[] qi = qq.values;
+        Search search = new Search(query, Quantized.of(query, groups), ranking.prepare(q.description()), Filter.of(q),
+                new TopK(q.limit()));
         int[] acc = scratch.get();
         long stamp = lock.readLock();
         try {
             int n = size;
-            Entry[] slots = entries;
             for (int b = 0, base = 0; base < n; b++, base += BLOCK) {
                 Block block = blocks[b];
-                scanBlock(qi, block.packed, acc);
-                int count = Math.min(BLOCK, n - base);
-                float[] scale = block.scale;
-                float[] error = block.error;
-                for (int j = 0; j < count; j++) {
-                    float threshold = top.threshold();
-                    float upper = qq.scale * scale[j] * acc[j] + qq.norm * error[j] + qq.error + SLACK;
-                    if (upper + maxBoost <= threshold) {
-                        continue;
-                    }
-                    Entry entry = slots[base + j];
-                    if (filter != null && !filter.test(entry)) {
-                        continue;
-                    }
-                    float boost = maxBoost == 0f ? 0f : scorer.boost(entry.features);
-                    if (upper + boost <= threshold) {
-                        continue;
-                    }
-                    float cosine = dot(query, block.exact, j * dimensions);
-                    top.offer(entry, cosine + boost, cosine);
-                }
+                scanBlock(search.quantized.values, block.packed, acc);
+                collect(search, block, acc, base, Math.min(BLOCK, n - base));
             }
         } finally {
             lock.unlockRead(stamp);
         }
-        return top.hits();
+        return search.top.hits();
     }
 
-    /** acc[j] = int dot product of the quantized query with the block's j-th quantized vector. */
+    /**
+     * acc[j] = the int dot product of the quantized query with the block's j-th profile. The
+     * bytes are stored biased (v + 128, unsigned), which takes one operation less per byte to unpack
+     * than sign extension (measured ~7% faster); {@link Quantized#bias} takes it back out. Plain
+     * loops over whole arrays: what C2 auto-vectorizes.
+     */
     private void scanBlock(int[] q, int[][] packed, int[] acc) {
         Arrays.fill(acc, 0);
         for (int g = 0; g < groups; g++) {
@@ -223,9 +206,43 @@ public final class MatchIndex {
             int[] row = packed[g];
             for (int j = 0; j < acc.length; j++) {
                 int p = row[j];
-                acc[j] += q0 * ((p << 24) >> 24) + q1 * ((p << 16) >> 24) + q2 * ((p << 8) >> 24) + q3 * (p >> 24);
+                acc[j] += q0 * (p & 0xFF) + q1 * ((p >>> 8) & 0xFF) + q2 * ((p >>> 16) & 0xFF) + q3 * (p >>> 24);
             }
         }
+    }
+
+    /** Offers the block's profiles that can still enter the search's top k (see the class comment). */
+    private void collect(Search s, Block block, int[] acc, int base, int count) {
+        Quantized qq = s.quantized;
+        float maxBoost = s.scorer.maxBoost();
+        StemFilter queryStems = s.scorer.stems();
+        float[] scale = block.scale;
+        float[] error = block.error;
+        long[] low = block.signatureLow;
+        long[] high = block.signatureHigh;
+        for (int j = 0; j < count; j++) {
+            float threshold = s.top.threshold();
+            float upper = qq.scale * scale[j] * (acc[j] - qq.bias) + qq.norm * error[j] + qq.error + SLACK;
+            // Most profiles share no word with the query: their boost is 0 without asking the ranker.
+            float boostBound = maxBoost == 0f || !queryStems.mayShare(low[j], high[j]) ? 0f : maxBoost;
+            if (upper + boostBound <= threshold) {
+                continue;
+            }
+            Entry entry = entries[base + j];
+            if (s.filter != null && !s.filter.test(entry)) {
+                continue;
+            }
+            float boost = boostBound == 0f ? 0f : s.scorer.boost(entry.features);
+            if (upper + boost <= threshold) {
+                continue;
+            }
+            float cosine = dot(s.query, block.exact, j * dimensions);
+            s.top.offer(entry, cosine + boost, cosine);
+        }
+    }
+
+    /** What one search carries through a pass. */
+    private record Search(float[] query, Quantized quantized, Ranker.QueryScorer scorer, Filter filter, TopK top) {
     }
 
     private float dot(float[] q, float[] exact, int offset) {
@@ -257,7 +274,7 @@ public final class MatchIndex {
             slotOf.put(entry.id, slot);
         }
         entries[slot] = entry;
-        writeSlot(slot, entry.vector);
+        writeSlot(slot, entry, entry.vector);
         entry.vector = null;
         return true;
     }
@@ -277,9 +294,11 @@ public final class MatchIndex {
         }
     }
 
-    private void writeSlot(int slot, float[] vector) {
+    private void writeSlot(int slot, Entry entry, float[] vector) {
         Block block = blocks[slot / BLOCK];
         int j = slot % BLOCK;
+        block.signatureLow[j] = entry.features.signatureLow();
+        block.signatureHigh[j] = entry.features.signatureHigh();
         System.arraycopy(vector, 0, block.exact, j * dimensions, dimensions);
         float max = 0f;
         for (float x : vector) {
@@ -295,7 +314,7 @@ public final class MatchIndex {
                 int v = Math.max(-127, Math.min(127, Math.round(x / scale)));
                 double e = x - (double) v * scale;
                 errorSquares += e * e;
-                packed |= (v & 0xFF) << (8 * k);
+                packed |= (v + 128) << (8 * k);
             }
             block.packed[g][j] = packed;
         }
@@ -314,6 +333,8 @@ public final class MatchIndex {
         }
         target.scale[jt] = source.scale[jf];
         target.error[jt] = source.error[jf];
+        target.signatureLow[jt] = source.signatureLow[jf];
+        target.signatureHigh[jt] = source.signatureHigh[jf];
     }
 
     private void clearSlot(int slot) {
@@ -321,10 +342,12 @@ public final class MatchIndex {
         int j = slot % BLOCK;
         Arrays.fill(block.exact, j * dimensions, (j + 1) * dimensions, 0f);
         for (int g = 0; g < groups; g++) {
-            block.packed[g][j] = 0;
+            block.packed[g][j] = 0x80808080; // biased zeros
         }
         block.scale[j] = 0f;
         block.error[j] = 0f;
+        block.signatureLow[j] = 0L;
+        block.signatureHigh[j] = 0L;
     }
 
     private static final class Block {
@@ -332,6 +355,8 @@ public final class MatchIndex {
         final float[] exact;
         final float[] scale = new float[BLOCK];
         final float[] error = new float[BLOCK];
+        final long[] signatureLow = new long[BLOCK];
+        final long[] signatureHigh = new long[BLOCK];
 
         Block(int groups, int dimensions) {
             packed = new int[groups][BLOCK];
@@ -347,12 +372,15 @@ public final class MatchIndex {
         final float norm;
         /** |query - dequantized query|. */
         final float error;
+        /** 128 * sum(values): what the biased bytes add to every int dot product. */
+        final int bias;
 
-        private Quantized(int[] values, float scale, float norm, float error) {
+        private Quantized(int[] values, float scale, float norm, float error, int bias) {
             this.values = values;
             this.scale = scale;
             this.norm = norm;
             this.error = error;
+            this.bias = bias;
         }
 
         static Quantized of(float[] q, int groups) {
@@ -364,14 +392,16 @@ public final class MatchIndex {
             int[] values = new int[groups * 4];
             double norm = 0;
             double error = 0;
+            int sum = 0;
             for (int d = 0; d < q.length; d++) {
                 int v = Math.max(-127, Math.min(127, Math.round(q[d] / scale)));
                 values[d] = v;
+                sum += v;
                 double dequantized = (double) v * scale;
                 norm += dequantized * dequantized;
                 error += (q[d] - dequantized) * (q[d] - dequantized);
             }
-            return new Quantized(values, scale, (float) Math.sqrt(norm), (float) Math.sqrt(error));
+            return new Quantized(values, scale, (float) Math.sqrt(norm), (float) Math.sqrt(error), 128 * sum);
         }
     }
 

@@ -1,7 +1,5 @@
 package io.agentmatch.matching;
 
-import java.util.List;
-
 /**
  * Our ranking: cosine plus a generalized keyword boost. Every distinct (crudely stemmed, stop-word
  * free) word of the request that is also a word of the profile's job title adds {@code jobWeight},
@@ -36,11 +34,16 @@ public final class MatchRanking implements Ranker {
 
     @Override
     public QueryScorer prepare(String queryText) {
-        List<String> words = Words.stems(queryText);
-        String[] query = words.toArray(String[]::new);
+        String[] query = Words.stems(queryText).toArray(String[]::new);
+        long[] keys = new long[query.length];
+        for (int i = 0; i < query.length; i++) {
+            keys[i] = Words.key(query[i]);
+        }
         QueryScorer legacyScorer = legacyBoosts ? legacy.prepare(queryText) : null;
         float wordMax = query.length == 0 ? 0f : cap;
         float max = wordMax + (legacyScorer == null ? 0f : legacyScorer.maxBoost());
+        // The legacy boosts look at the job title's text, not at shared stems.
+        StemFilter stems = legacyScorer == null ? StemFilter.of(keys) : StemFilter.ANY;
         return new QueryScorer() {
             @Override
             public float maxBoost() {
@@ -48,27 +51,24 @@ public final class MatchRanking implements Ranker {
             }
 
             @Override
+            public StemFilter stems() {
+                return stems;
+            }
+
+            @Override
             public float boost(ProfileFeatures profile) {
                 float boost = 0f;
-                for (String word : query) {
-                    if (contains(profile.jobStems(), word)) {
-                        boost += jobWeight;
-                    } else if (contains(profile.tagStems(), word)) {
-                        boost += tagWeight;
+                if (stems.mayShare(profile.signatureLow(), profile.signatureHigh())) {
+                    for (int i = 0; i < query.length; i++) {
+                        int at = profile.indexOf(query[i], keys[i]);
+                        if (at >= 0) {
+                            boost += at < profile.jobStemCount() ? jobWeight : tagWeight;
+                        }
                     }
                 }
                 boost = Math.min(boost, cap);
                 return legacyScorer == null ? boost : boost + legacyScorer.boost(profile);
             }
         };
-    }
-
-    private static boolean contains(String[] stems, String word) {
-        for (String stem : stems) {
-            if (stem.equals(word)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

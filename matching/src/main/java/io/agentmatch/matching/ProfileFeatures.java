@@ -1,22 +1,51 @@
 package io.agentmatch.matching;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * What the rankers look at besides the cosine, computed once per profile when it enters the index.
+ * The stems are kept with their {@link Words#key 64-bit keys}, so that a ranker compares numbers
+ * in one small array instead of chasing strings (the boost is asked of thousands of profiles per
+ * search), and with a 128-bit signature ({@link StemFilter}) that lets an index skip profiles
+ * sharing no stem with a query.
  *
- * @param jobLower  the job title, lower case
- * @param jobStems  crude stems of the job title's words
- * @param tagStems  crude stems of the tags' words
+ * @param jobLower       the job title, lower case
+ * @param stems          crude stems of the job title's words, then those of the tags' words not
+ *                       already among the job's
+ * @param jobStemCount   how many of {@code stems} come from the job title
+ * @param stemKeys       {@link Words#key} of each of {@code stems}
+ * @param signatureLow   {@link StemFilter#low} of all stems, or-ed
+ * @param signatureHigh  {@link StemFilter#high} of all stems, or-ed
  */
-public record ProfileFeatures(String jobLower, String[] jobStems, String[] tagStems) {
+public record ProfileFeatures(String jobLower, String[] stems, int jobStemCount, long[] stemKeys,
+                              long signatureLow, long signatureHigh) {
 
     public static ProfileFeatures of(String job, List<String> tags) {
         String jobLower = job == null ? "" : job.toLowerCase(Locale.ROOT);
-        String[] jobStems = Words.stems(job).toArray(String[]::new);
-        String[] tagStems = tags == null ? new String[0]
-                : tags.stream().flatMap(t -> Words.stems(t).stream()).distinct().toArray(String[]::new);
-        return new ProfileFeatures(jobLower, jobStems, tagStems);
+        List<String> jobStems = Words.stems(job);
+        Stream<String> tagStems = tags == null ? Stream.empty()
+                : tags.stream().flatMap(t -> Words.stems(t).stream()).filter(s -> !jobStems.contains(s));
+        String[] stems = Stream.concat(jobStems.stream(), tagStems).distinct().toArray(String[]::new);
+        long[] keys = Arrays.stream(stems).mapToLong(Words::key).toArray();
+        long low = 0L;
+        long high = 0L;
+        for (long key : keys) {
+            low |= StemFilter.low(key);
+            high |= StemFilter.high(key);
+        }
+        return new ProfileFeatures(jobLower, stems, jobStems.size(), keys, low, high);
+    }
+
+    /** The index of {@code stem} (with its key) in {@link #stems()}, or -1. */
+    public int indexOf(String stem, long key) {
+        for (int i = 0; i < stemKeys.length; i++) {
+            if (stemKeys[i] == key && stems[i].equals(stem)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

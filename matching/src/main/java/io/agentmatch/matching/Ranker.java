@@ -17,6 +17,15 @@ public interface Ranker {
 
         /** 0 &lt;= boost &lt;= maxBoost. */
         float boost(ProfileFeatures profile);
+
+        /**
+         * The boost is 0 for every profile whose signature this filter rejects, so an index can skip
+         * it without looking at the profile. {@link StemFilter#ANY} (the default) when the boost may
+         * depend on something else than shared stems.
+         */
+        default StemFilter stems() {
+            return StemFilter.ANY;
+        }
     }
 
     /** Pure cosine similarity. */
@@ -30,6 +39,11 @@ public interface Ranker {
             @Override
             public float boost(ProfileFeatures profile) {
                 return 0f;
+            }
+
+            @Override
+            public StemFilter stems() {
+                return StemFilter.NONE;
             }
         };
 

@@ -53,4 +53,15 @@ public final class Words {
         }
         return w;
     }
+
+    /** A 64-bit key of a stem (FNV-1a over its chars, then mixed): equal stems, equal keys. */
+    public static long key(String stem) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < stem.length(); i++) {
+            h = (h ^ stem.charAt(i)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
+    }
 }
