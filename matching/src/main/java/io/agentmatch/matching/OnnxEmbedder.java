@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ONNX Runtime's default (one inference spread over all cores) clearly, see {@code ModelThroughput}.
  *
  * <p>{@link #embed} runs on the caller's thread (the API embeds one query per request thread);
- * {@link #embedAll} spreads the texts over {@code parallelism} worker threads.
+ * {@link #embedAll} spreads the texts over {@code parallelism} worker threads, and
+ * {@link #embedAllAsync} queues them there without waiting.
  */
 public final class OnnxEmbedder implements Embedder, AutoCloseable {
 
@@ -133,6 +135,17 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
             throw new IllegalStateException(e.getCause());
         }
         return List.of(out);
+    }
+
+    /** Each text is its own task on the {@code parallelism} workers, queued behind earlier ones. */
+    @Override
+    public CompletableFuture<List<float[]>> embedAllAsync(List<String> texts) {
+        List<CompletableFuture<float[]>> vectors = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            vectors.add(CompletableFuture.supplyAsync(() -> embed(text), workers));
+        }
+        return CompletableFuture.allOf(vectors.toArray(CompletableFuture[]::new))
+                .thenApply(done -> vectors.stream().map(CompletableFuture::join).toList());
     }
 
     @Override

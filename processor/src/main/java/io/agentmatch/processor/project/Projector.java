@@ -8,10 +8,15 @@ import io.agentmatch.matching.MatchText;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,14 +31,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns profile changes into match projections. The embedding is computed only when the embedded
  * text (or the model) changed: the current projection, read from the projection topic itself,
- * carries the hash of the text it was computed from. Changes wait in a changelogged pending store
- * and are embedded in batches (the model runs its inferences in parallel), so a crash between a
- * commit and an embedding loses nothing.
+ * carries the hash of the text it was computed from.
+ *
+ * <p>Changes wait in a changelogged pending store until their projection is forwarded, so a crash
+ * at any point loses nothing (they are embedded again after the restore). They are embedded in
+ * batches handed to the model's own threads ({@link Embedder#embedAllAsync}); up to
+ * {@value #MAX_IN_FLIGHT} batches are in flight while this thread polls, commits and prepares the
+ * next one, so the model never waits for Kafka. Batches are forwarded strictly in order, so a
+ * later change (a delete, an update) is never overtaken by an earlier one.
  */
 public final class Projector implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
     public static final String PROJECTIONS_STORE = "match-projections";
     public static final String PENDING_STORE = "projection-pending";
+    /** Batches queued at the model per task: enough to cover a commit, few enough to bound the redo after a crash. */
+    static final int MAX_IN_FLIGHT = 3;
 
     private final Embedder embedder;
     private final ProcessorMetrics metrics;
@@ -42,7 +54,9 @@ public final class Projector implements Processor<String, byte[], String, byte[]
     private ProcessorContext<String, byte[]> context;
     private TimestampedKeyValueStore<String, byte[]> projections;
     private KeyValueStore<String, byte[]> pendingStore;
-    private final Map<String, ProfileChange> pending = new LinkedHashMap<>();
+    /** Changes not yet handed to a batch, by id (a newer change of an id replaces the older one). */
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final Deque<Batch> inFlight = new ArrayDeque<>();
 
     public Projector(Embedder embedder, ProcessorMetrics metrics, int batchSize, Duration flushInterval) {
         this.embedder = embedder;
@@ -57,9 +71,12 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         this.projections = context.getStateStore(PROJECTIONS_STORE);
         this.pendingStore = context.getStateStore(PENDING_STORE);
         try (KeyValueIterator<String, byte[]> it = pendingStore.all()) {
-            it.forEachRemaining(entry -> pending.put(entry.key, ProfileChange.fromBytes(entry.value)));
+            it.forEachRemaining(entry -> pending.put(entry.key, new Pending(ProfileChange.fromBytes(entry.value), entry.value)));
         }
-        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+            forwardCompleted();
+            dispatch();
+        });
     }
 
     @Override
@@ -67,28 +84,37 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         if (record.key() == null || record.value() == null) {
             return;
         }
+        forwardCompleted();
         ProfileChange change = ProfileChange.fromBytes(record.value());
         pendingStore.put(change.id(), record.value());
         pending.remove(change.id());
-        pending.put(change.id(), change);
+        pending.put(change.id(), new Pending(change, record.value()));
         if (pending.size() >= batchSize) {
-            flush();
+            dispatch();
         }
     }
 
-    private void flush() {
+    @Override
+    public void close() {
+        // Whatever is still in flight stays in the pending store: the next owner of the task embeds it.
+        inFlight.forEach(batch -> batch.vectors.cancel(false));
+        inFlight.clear();
+    }
+
+    /** Hands the pending changes to the model as one batch; waits for the oldest batch when too many are out. */
+    private void dispatch() {
         if (pending.isEmpty()) {
             return;
         }
-        List<ProfileChange> toEmbed = new ArrayList<>();
+        List<Output> outputs = new ArrayList<>(pending.size());
         List<String> texts = new ArrayList<>();
-        List<String> hashes = new ArrayList<>();
         int reused = 0;
-        for (ProfileChange change : pending.values()) {
+        for (Pending next : pending.values()) {
+            ProfileChange change = next.change;
             if (change.deleted()) {
                 // Always: the projection table lags the topic (read back after commit), so a delete
                 // soon after the create would otherwise find nothing to remove. Tombstones are cheap.
-                emit(change.id(), null);
+                outputs.add(new Output(next, null, null, -1));
                 continue;
             }
             MatchProjection current = current(change.id());
@@ -96,32 +122,60 @@ public final class Projector implements Processor<String, byte[], String, byte[]
             String text = MatchText.of(data);
             String textHash = MatchText.hash(embedder.modelName(), text);
             if (current != null && textHash.equals(current.textHash())) {
-                MatchProjection next = MatchProjections.of(change.id(), data, textHash, current.vector(), change.version());
-                if (!next.equals(current)) {
-                    emit(change.id(), next);
-                }
+                MatchProjection projection = MatchProjections.of(change.id(), data, textHash, current.vector(), change.version());
+                // Unchanged answer fields too: nothing to publish, but the change still leaves the pending store.
+                outputs.add(new Output(next, projection.equals(current) ? current : projection, textHash, -1));
                 reused++;
             } else {
-                toEmbed.add(change);
+                outputs.add(new Output(next, null, textHash, texts.size()));
                 texts.add(text);
-                hashes.add(textHash);
             }
         }
-        if (!texts.isEmpty()) {
-            long start = System.nanoTime();
-            List<float[]> vectors = embedder.embedAll(texts);
-            metrics.embeddingsComputed(texts.size(), System.nanoTime() - start);
-            for (int i = 0; i < toEmbed.size(); i++) {
-                ProfileChange change = toEmbed.get(i);
-                emit(change.id(), MatchProjections.of(change.id(), change.profile().data(), hashes.get(i), vectors.get(i),
-                        change.version()));
-            }
-        }
+        pending.clear();
         if (reused > 0) {
             metrics.embeddingsReused(reused);
         }
-        pending.keySet().forEach(pendingStore::delete);
-        pending.clear();
+        long started = System.nanoTime();
+        CompletableFuture<List<float[]>> vectors = texts.isEmpty()
+                ? CompletableFuture.completedFuture(List.of()) : embedder.embedAllAsync(texts);
+        inFlight.add(new Batch(outputs, vectors, texts.size(), started));
+        while (inFlight.size() > MAX_IN_FLIGHT) {
+            forward(inFlight.poll());
+        }
+        forwardCompleted();
+    }
+
+    private void forwardCompleted() {
+        while (!inFlight.isEmpty() && inFlight.peek().vectors.isDone()) {
+            forward(inFlight.poll());
+        }
+    }
+
+    private void forward(Batch batch) {
+        List<float[]> vectors;
+        try {
+            vectors = batch.vectors.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+        if (batch.computed > 0) {
+            metrics.embeddingsComputed(batch.computed, System.nanoTime() - batch.started);
+        }
+        for (Output output : batch.outputs) {
+            ProfileChange change = output.pending.change;
+            if (change.deleted()) {
+                emit(change.id(), null);
+            } else if (output.vectorIndex >= 0) {
+                emit(change.id(), MatchProjections.of(change.id(), change.profile().data(), output.textHash,
+                        vectors.get(output.vectorIndex), change.version()));
+            } else if (output.reused != null && !output.reused.equals(current(change.id()))) {
+                emit(change.id(), output.reused);
+            }
+            // A newer change of the same profile may be waiting: it keeps its place in the store.
+            if (Arrays.equals(pendingStore.get(change.id()), output.pending.bytes)) {
+                pendingStore.delete(change.id());
+            }
+        }
     }
 
     private void emit(String id, MatchProjection projection) {
@@ -141,4 +195,17 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         }
     }
 
+    /** A change waiting for its projection, with the bytes it is stored under. */
+    private record Pending(ProfileChange change, byte[] bytes) {
+    }
+
+    /**
+     * What one change turns into: a tombstone (deleted), a reused projection, or the vector at
+     * {@code vectorIndex} of its batch.
+     */
+    private record Output(Pending pending, MatchProjection reused, String textHash, int vectorIndex) {
+    }
+
+    private record Batch(List<Output> outputs, CompletableFuture<List<float[]>> vectors, int computed, long started) {
+    }
 }

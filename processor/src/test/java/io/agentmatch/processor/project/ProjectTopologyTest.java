@@ -13,8 +13,10 @@ import io.agentmatch.matching.Embedder;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -24,6 +26,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 class ProjectTopologyTest {
     /** Counts inferences; the vector encodes the text length so tests can tell embeddings apart. */
-    static final class CountingEmbedder implements Embedder {
+    static class CountingEmbedder implements Embedder {
         final AtomicInteger texts = new AtomicInteger();
 
         @Override
@@ -133,5 +136,94 @@ class ProjectTopologyTest {
         List<TestRecord<String, byte[]>> removed = emitted();
         assertEquals(1, removed.size());
         assertNull(removed.get(0).value(), "a delete is a tombstone");
+    }
+
+    /** Completes each batch only when the test says so, like a model busy on other threads. */
+    static final class GatedEmbedder extends CountingEmbedder {
+        final List<CompletableFuture<List<float[]>>> batches = new ArrayList<>();
+        final List<List<String>> texts = new ArrayList<>();
+
+        @Override
+        public CompletableFuture<List<float[]>> embedAllAsync(List<String> all) {
+            batches.add(new CompletableFuture<>());
+            texts.add(all);
+            return batches.get(batches.size() - 1);
+        }
+
+        void release(int batch) {
+            batches.get(batch).complete(embedAll(texts.get(batch)));
+        }
+    }
+
+    private GatedEmbedder gated() throws Exception {
+        driver.close();
+        GatedEmbedder gated = new GatedEmbedder();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "project-test-gated");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("project-test").toString());
+        props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        driver = new TopologyTestDriver(ProjectTopology.build(topics, gated, new ProcessorMetrics(), 4,
+                Duration.ofMillis(100), props), props);
+        changes = driver.createInputTopic(topics.profileChanges(), new StringSerializer(), new ByteArraySerializer());
+        projections = driver.createOutputTopic(topics.profileProjections(), new StringDeserializer(), new ByteArrayDeserializer());
+        return gated;
+    }
+
+    private long pendingChanges() {
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(Projector.PENDING_STORE);
+        return store.approximateNumEntries();
+    }
+
+    @Test
+    void aDeleteIsNeverOvertakenByTheEmbeddingOfAnEarlierCreate() throws Exception {
+        GatedEmbedder model = gated();
+        change("d1", 1, "{\"job\":\"Chef\",\"description\":\"soups\"}");
+        changes.pipeInput("d1", ProfileChange.delete("d1", 2).toBytes());
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        assertEquals(0, emitted().size(), "the delete waits behind the create still being embedded");
+        assertEquals(1, pendingChanges(), "the newest change of d1 waits in the store until forwarded");
+
+        model.release(0);
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        List<TestRecord<String, byte[]>> out = emitted();
+        assertEquals(2, out.size());
+        assertEquals("d1", MatchProjection.fromBytes(out.get(0).value()).id());
+        assertNull(out.get(1).value(), "then the tombstone: d1 ends unmatchable");
+        assertEquals(0, pendingChanges());
+    }
+
+    @Test
+    void aNewerChangeKeepsItsPlaceWhileAnOlderOneIsForwarded() throws Exception {
+        GatedEmbedder model = gated();
+        change("u1", 1, "{\"job\":\"Chef\",\"description\":\"soups\"}");
+        change("u1", 2, "{\"job\":\"Chef\",\"description\":\"soups and stews\"}");
+        assertEquals(2, model.batches.size(), "two batches in flight at the model");
+
+        model.release(0);
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        assertEquals(1, emitted().size());
+        assertEquals(1, pendingChanges(), "version 2 still waits for its embedding");
+
+        model.release(1);
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        MatchProjection last = MatchProjection.fromBytes(emitted().get(0).value());
+        assertEquals(2, last.version());
+        assertEquals(0, pendingChanges());
+    }
+
+    @Test
+    void atMostAFewBatchesWaitAtTheModel() throws Exception {
+        GatedEmbedder model = gated();
+        for (int i = 0; i < Projector.MAX_IN_FLIGHT; i++) {
+            change("m" + i, 1, "{\"job\":\"Chef\",\"description\":\"dish " + i + "\"}");
+        }
+        assertEquals(Projector.MAX_IN_FLIGHT, model.batches.size());
+        for (int i = 0; i < Projector.MAX_IN_FLIGHT; i++) {
+            model.release(i);
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        assertEquals(Projector.MAX_IN_FLIGHT, emitted().size());
+        assertEquals(0, pendingChanges());
     }
 }
