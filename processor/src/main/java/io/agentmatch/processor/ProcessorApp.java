@@ -64,6 +64,7 @@ public final class ProcessorApp implements AutoCloseable {
                     settings.stateDir().resolve("project"), 1);
             // The projection table restores from its own topic instead of a changelog copy.
             projectProps.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+            projectProps.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.projectorCommitInterval().toMillis());
             Topology projectTopology = ProjectTopology.build(topics, Embedders.fromEnv(), metrics,
                     settings.embeddingBatchSize(), settings.embeddingFlushInterval(), projectProps);
             projector = start("projector", projectTopology, projectProps);

@@ -70,7 +70,8 @@ class ProcessorIT {
         PipelineConfig config = stack.isolatedConfig("processor-outage");
         EventLoad load = new EventLoad(config, 3_000, 43);
         ProcessorSettings settings = new ProcessorSettings(Files.createTempDirectory("outage"), 1, -1,
-                new PersistSettings(4, Duration.ofMillis(20), 50_000), 32, Duration.ofMillis(100), false);
+                new PersistSettings(4, Duration.ofMillis(20), 50_000), 32, Duration.ofMillis(100), false,
+                Duration.ofMillis(100));
         try (ProcessorApp processor = ProcessorApp.start(config, settings);
              KafkaProducer<String, byte[]> producer = EventLoad.producer(config)) {
             EventLoad.sendAll(producer, load.records.subList(0, 1000));
@@ -92,7 +93,8 @@ class ProcessorIT {
         PipelineConfig config = stack.isolatedConfig("processor-scale");
         EventLoad load = new EventLoad(config, 4_000, 44);
         ProcessorSettings one = new ProcessorSettings(Files.createTempDirectory("scale-1"), 1, -1,
-                new PersistSettings(4, Duration.ofMillis(20), 50_000), 32, Duration.ofMillis(100), false);
+                new PersistSettings(4, Duration.ofMillis(20), 50_000), 32, Duration.ofMillis(100), false,
+                Duration.ofMillis(100));
         ProcessorSettings two = one.withStateDir(Files.createTempDirectory("scale-2"));
         try (ProcessorApp first = ProcessorApp.start(config, one);
              KafkaProducer<String, byte[]> producer = EventLoad.producer(config)) {
