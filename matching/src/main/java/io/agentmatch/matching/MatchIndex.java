@@ -18,14 +18,17 @@ import java.util.stream.Collectors;
  * The API's in-memory match index, fed from the projection topic: exact cosine search (the vectors
  * are normalized, so a dot product) over every profile.
  *
- * <p>Two copies of each vector, in blocks of {@value #BLOCK} profiles:
+ * <p>Two copies of each vector:
  * <ul>
- *   <li>an int8 copy (per-vector scale, 4 dimensions packed per int, stored dimension-group-major:
- *   {@code packed[g][j]} holds dimensions 4g..4g+3 of the block's j-th profile), scanned for every
- *   query with an int-only loop that HotSpot auto-vectorizes (AVX2/AVX-512) in plain Java: a quarter
- *   of the memory traffic of a float scan. At 100k profiles a scan reads 38 MB from main memory and
- *   its speed depends on where the GC placed the rows (2.4 to 6 ms measured for the same data);</li>
- *   <li>the float32 vector (row-major), for the exact cosine of the few candidates.</li>
+ *   <li>an int8 copy (per-vector scale, 4 dimensions packed per int, biased bytes) in 96 columns:
+ *   {@code columns[g][slot]} holds dimensions 4g..4g+3 of a profile. Every query scans all of it
+ *   with an int-only loop that HotSpot auto-vectorizes (AVX2/AVX-512) in plain Java. At 100k
+ *   profiles that is 38 MB from main memory per query, so the layout is chosen for the memory: a
+ *   quarter of the bytes of float32, in long sequential arrays that the GC moves whole (per-block
+ *   4 KB rows, scattered over the heap as the index grew, scanned 2.5x slower);</li>
+ *   <li>the float32 vector, row-major in blocks of {@value #BLOCK} profiles (each block's array stays
+ *   under G1's humongous size: a 1.5 MB array took two 1 MB regions), for the exact cosine of the
+ *   few candidates.</li>
  * </ul>
  * The int8 score comes with a rigorous error bound (Cauchy-Schwarz on the quantization errors, whose
  * norms are known), so a profile is only skipped when even its upper bound cannot enter the current
@@ -41,7 +44,7 @@ import java.util.stream.Collectors;
  * an update waits for the running searches (a few ms) and new searches wait for it.
  */
 public final class MatchIndex {
-    public static final int BLOCK = 1024;
+    public static final int BLOCK = 256;
     /** Packed int groups of all-MiniLM-L6-v2's 384 dimensions: the scan kernel is specialized for it. */
     private static final int MODEL_GROUPS = ModelVariant.DIMENSIONS / 4;
     /** Covers float rounding in the approximate score (whose error bound is ~1e-2). */
@@ -480,14 +483,16 @@ public final class MatchIndex {
             this.vector = vector;
             this.name = p.name();
             this.address = p.address();
-            this.job = p.job();
+            // Jobs, cities and tags repeat across profiles: one copy each (the index is most of the API's heap).
+            this.job = shared(p.job());
             this.description = p.description();
-            this.tags = p.tags() == null ? List.of() : List.copyOf(p.tags().stream().map(t -> t == null ? "" : t).toList());
+            this.tags = p.tags() == null ? List.of()
+                    : List.copyOf(p.tags().stream().map(t -> t == null ? "" : shared(t)).toList());
             this.averagePrice = p.averagePrice();
-            this.city = p.city();
-            this.cityKey = key(p.city());
-            this.jobKey = key(p.job());
-            this.tagKeys = this.tags.stream().map(MatchIndex::key).collect(Collectors.toUnmodifiableSet());
+            this.city = shared(p.city());
+            this.cityKey = shared(key(p.city()));
+            this.jobKey = shared(key(p.job()));
+            this.tagKeys = this.tags.stream().map(t -> shared(key(t))).collect(Collectors.toUnmodifiableSet());
             this.price = p.averagePrice() == null ? Double.NaN : p.averagePrice().doubleValue();
             this.features = ProfileFeatures.of(p.job(), this.tags);
         }
@@ -510,6 +515,10 @@ public final class MatchIndex {
         MatchHit hit(float score, float cosine) {
             return new MatchHit(id, score, cosine, name, address, job, description, tags, averagePrice, city);
         }
+    }
+
+    private static String shared(String s) {
+        return s == null ? null : s.intern();
     }
 
     static String key(String s) {

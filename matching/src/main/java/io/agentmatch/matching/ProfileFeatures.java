@@ -24,11 +24,12 @@ public record ProfileFeatures(String jobLower, String[] stems, int jobStemCount,
                               long signatureLow, long signatureHigh) {
 
     public static ProfileFeatures of(String job, List<String> tags) {
-        String jobLower = job == null ? "" : job.toLowerCase(Locale.ROOT);
+        String jobLower = job == null ? "" : job.toLowerCase(Locale.ROOT).intern();
         List<String> jobStems = Words.stems(job);
         Stream<String> tagStems = tags == null ? Stream.empty()
                 : tags.stream().flatMap(t -> Words.stems(t).stream()).filter(s -> !jobStems.contains(s));
-        String[] stems = Stream.concat(jobStems.stream(), tagStems).distinct().toArray(String[]::new);
+        // Stems repeat across profiles: one shared copy each.
+        String[] stems = Stream.concat(jobStems.stream(), tagStems).distinct().map(String::intern).toArray(String[]::new);
         long[] keys = Arrays.stream(stems).mapToLong(Words::key).toArray();
         long low = 0L;
         long high = 0L;
