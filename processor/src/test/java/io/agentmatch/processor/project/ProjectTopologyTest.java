@@ -67,12 +67,17 @@ class ProjectTopologyTest {
 
     @BeforeEach
     void start() throws Exception {
+        startWith(embedder);
+    }
+
+    /** A fresh driver (own state dir) on the projector topology with this model. */
+    private void startWith(Embedder model) throws Exception {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "project-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("project-test").toString());
         props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
-        driver = new TopologyTestDriver(ProjectTopology.build(topics, embedder, new ProcessorMetrics(), 4,
+        driver = new TopologyTestDriver(ProjectTopology.build(topics, model, new ProcessorMetrics(), 4,
                 Duration.ofMillis(100), props), props);
         changes = driver.createInputTopic(topics.profileChanges(), new StringSerializer(), new ByteArraySerializer());
         projections = driver.createOutputTopic(topics.profileProjections(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -158,15 +163,7 @@ class ProjectTopologyTest {
     private GatedEmbedder gated() throws Exception {
         driver.close();
         GatedEmbedder gated = new GatedEmbedder();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "project-test-gated");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("project-test").toString());
-        props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
-        driver = new TopologyTestDriver(ProjectTopology.build(topics, gated, new ProcessorMetrics(), 4,
-                Duration.ofMillis(100), props), props);
-        changes = driver.createInputTopic(topics.profileChanges(), new StringSerializer(), new ByteArraySerializer());
-        projections = driver.createOutputTopic(topics.profileProjections(), new StringDeserializer(), new ByteArrayDeserializer());
+        startWith(gated);
         return gated;
     }
 
