@@ -36,9 +36,10 @@ import java.util.stream.Collectors;
  * Slots are dense: a removal moves the last profile into the hole.
  *
  * <p>Ranking: final score = cosine + the ranker's boost, the boost bounded by
- * {@link Ranker.QueryScorer#maxBoost()}, and 0 for the profiles that share no stem with the query
- * (a 128-bit stem signature per slot, {@link Ranker.QueryScorer#stems()}); filters, boost and exact
- * cosine are only evaluated for profiles whose upper bound could still enter the current top k.
+ * {@link Ranker.QueryScorer#maxBoost()} and, per profile, by {@link Ranker.QueryScorer#boostBound}
+ * from the profile's two stem signatures (kept per slot, so bounding reads no profile); filters,
+ * boost and exact cosine are only evaluated for profiles whose upper bound could still enter the
+ * current top k.
  *
  * <p>Thread safety: searches share a read lock, updates take the write lock (a {@link StampedLock});
  * an update waits for the running searches (a few ms) and new searches wait for it.
@@ -258,20 +259,21 @@ public final class MatchIndex {
     /** Offers the block's profiles that can still enter the search's top k (see the class comment). */
     private void collect(Search s, Block block, int[] acc, int base, int count) {
         Quantized qq = s.quantized;
-        float maxBoost = s.scorer.maxBoost();
-        StemFilter queryStems = s.scorer.stems();
+        Ranker.QueryScorer scorer = s.scorer;
+        float maxBoost = scorer.maxBoost();
         float[] scale = block.scale;
         float[] error = block.error;
-        long[] low = block.signatureLow;
-        long[] high = block.signatureHigh;
+        long[] jobSignature = block.jobSignature;
+        long[] tagSignature = block.tagSignature;
         for (int j = 0; j < count; j++) {
             float threshold = s.top.threshold();
             float upper = qq.scale * scale[j] * (acc[base + j] - qq.bias) + qq.norm * error[j] + qq.error + SLACK;
             if (upper + maxBoost <= threshold) {
                 continue;
             }
-            // Most profiles share no word with the query: their boost is 0 without asking the ranker.
-            float boostBound = maxBoost == 0f || !queryStems.mayShare(low[j], high[j]) ? 0f : maxBoost;
+            // Most profiles share no word with the query, or only a tag word: bounded by their
+            // signatures, without reading the profile (a boost() costs a few cache misses).
+            float boostBound = maxBoost == 0f ? 0f : scorer.boostBound(jobSignature[j], tagSignature[j]);
             if (upper + boostBound <= threshold) {
                 continue;
             }
@@ -279,7 +281,7 @@ public final class MatchIndex {
             if (s.filter != null && !s.filter.test(entry)) {
                 continue;
             }
-            float boost = boostBound == 0f ? 0f : s.scorer.boost(entry.features);
+            float boost = boostBound == 0f ? 0f : scorer.boost(entry.features);
             if (upper + boost <= threshold) {
                 continue;
             }
@@ -351,8 +353,8 @@ public final class MatchIndex {
     private void writeSlot(int slot, Entry entry, float[] vector) {
         Block block = blocks[slot / BLOCK];
         int j = slot % BLOCK;
-        block.signatureLow[j] = entry.features.signatureLow();
-        block.signatureHigh[j] = entry.features.signatureHigh();
+        block.jobSignature[j] = entry.features.jobSignature();
+        block.tagSignature[j] = entry.features.tagSignature();
         System.arraycopy(vector, 0, block.exact, j * dimensions, dimensions);
         float max = 0f;
         for (float x : vector) {
@@ -387,8 +389,8 @@ public final class MatchIndex {
         }
         target.scale[jt] = source.scale[jf];
         target.error[jt] = source.error[jf];
-        target.signatureLow[jt] = source.signatureLow[jf];
-        target.signatureHigh[jt] = source.signatureHigh[jf];
+        target.jobSignature[jt] = source.jobSignature[jf];
+        target.tagSignature[jt] = source.tagSignature[jf];
     }
 
     private void clearSlot(int slot) {
@@ -400,16 +402,16 @@ public final class MatchIndex {
         }
         block.scale[j] = 0f;
         block.error[j] = 0f;
-        block.signatureLow[j] = 0L;
-        block.signatureHigh[j] = 0L;
+        block.jobSignature[j] = 0L;
+        block.tagSignature[j] = 0L;
     }
 
     private static final class Block {
         final float[] exact;
         final float[] scale = new float[BLOCK];
         final float[] error = new float[BLOCK];
-        final long[] signatureLow = new long[BLOCK];
-        final long[] signatureHigh = new long[BLOCK];
+        final long[] jobSignature = new long[BLOCK];
+        final long[] tagSignature = new long[BLOCK];
 
         Block(int dimensions) {
             exact = new float[BLOCK * dimensions];

@@ -56,9 +56,19 @@ public final class MatchRanking implements Ranker {
             }
 
             @Override
+            public float boostBound(long jobSignature, long tagSignature) {
+                if (legacyScorer != null) {
+                    return max;
+                }
+                // A profile whose signatures may hold one tag word is bounded by 0.05, not by the cap:
+                // that keeps almost every profile out of boost(), which reads the profile's words.
+                return Math.min(cap, stems.weigh(jobSignature, tagSignature, jobWeight, tagWeight));
+            }
+
+            @Override
             public float boost(ProfileFeatures profile) {
                 float boost = 0f;
-                if (stems.mayShare(profile.signatureLow(), profile.signatureHigh())) {
+                if (stems.mayShare(profile.jobSignature(), profile.tagSignature())) {
                     for (int i = 0; i < query.length; i++) {
                         int at = profile.indexOf(query[i], keys[i]);
                         if (at >= 0) {

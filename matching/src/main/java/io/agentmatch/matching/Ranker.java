@@ -26,6 +26,16 @@ public interface Ranker {
         default StemFilter stems() {
             return StemFilter.ANY;
         }
+
+        /**
+         * An upper bound of {@link #boost} for a profile with these stem signatures
+         * ({@link ProfileFeatures#jobSignature()}, {@link ProfileFeatures#tagSignature()}), from the
+         * signatures alone: the index asks for the boost itself only when this bound could still
+         * carry the profile into the top k, so the tighter, the fewer profiles it looks at.
+         */
+        default float boostBound(long jobSignature, long tagSignature) {
+            return stems().mayShare(jobSignature, tagSignature) ? maxBoost() : 0f;
+        }
     }
 
     /** Pure cosine similarity. */
