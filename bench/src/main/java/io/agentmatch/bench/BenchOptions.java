@@ -23,7 +23,7 @@ record BenchOptions(List<String> stages, boolean quick, int profiles, int events
               stages: ingest persist project migrate match freshness footprint (default: all)
               --quick             small sizes and short runs (~3 min for all)
               --profiles N        profiles of the migrate and match runs (default 100000; quick 3000)
-              --events N          events of the persist/project runs (default 20000; quick 2000)
+              --events N          events of the persist/project runs (default 40000; quick 2000)
               --duration D        each ingest HTTP run, e.g. 30s (default 30s; quick 5s)
               --match-duration D  each /match run (default 15s; quick 4s)
               --connections N     ingest connections (default 64)
@@ -72,7 +72,7 @@ record BenchOptions(List<String> stages, boolean quick, int profiles, int events
         List<String> ordered = ALL.stream().filter(stages::contains).toList();
         return new BenchOptions(ordered, quick,
                 profiles != null ? profiles : quick ? 3000 : 100_000,
-                events != null ? events : quick ? 2000 : 20_000,
+                events != null ? events : quick ? 2000 : 40_000,
                 duration != null ? duration : Duration.ofSeconds(quick ? 5 : 30),
                 matchDuration != null ? matchDuration : Duration.ofSeconds(quick ? 4 : 15),
                 connections, probes != null ? probes : quick ? 30 : 200, home, out);

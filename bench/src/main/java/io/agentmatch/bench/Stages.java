@@ -200,22 +200,25 @@ final class Stages {
         Map<String, Double> used = cpu.coresUsed();
 
         // The limit: the same model with the same threading (EMBEDDING_THREADS / ORT_INTRA_OP_THREADS from the
-        // environment, as the processor), on the same texts, in the processor's batch size, processor idle.
-        List<String> texts = profiles(Math.min(n, options.quick() ? 500 : 2000), 11).stream()
+        // environment, as the processor), on the same kind of texts, processor idle, warm (256 texts first), and
+        // saturated: one embedAll over all texts, so no worker waits at a batch boundary.
+        List<String> texts = profiles(Math.min(n, options.quick() ? 500 : 4000) + 256, 11).stream()
                 .map(p -> MatchText.of(p.data())).toList();
         Embedder embedder = Embedders.fromEnv();
-        embedder.embedAll(texts.subList(0, Math.min(64, texts.size())));
-        int batch = Integer.parseInt(System.getenv().getOrDefault("EMBEDDING_BATCH_SIZE", "32"));
+        embedder.embedAll(texts.subList(0, 256));
+        texts = texts.subList(256, texts.size());
         long start = System.nanoTime();
-        for (int i = 0; i < texts.size(); i += batch) {
-            embedder.embedAll(texts.subList(i, Math.min(texts.size(), i + batch)));
-        }
+        embedder.embedAll(texts);
         double rawRate = texts.size() / ((System.nanoTime() - start) / 1e9);
 
-        results.add(new Row("project", "profiles embedded -> projections/s", first.steadyRate, "profiles/s",
-                "raw model embedAll", rawRate, ">= 85% of raw", first.steadyRate >= 0.85 * rawRate,
-                n + " profiles; " + Results.number(first.totalSeconds) + " s from processor ready; model "
-                        + embedder.modelName()));
+        // The target compares throughputs, so both warm: the raw model after its 256 warm-up texts,
+        // the processor after its first quarter; the rate from a cold start is the row after.
+        results.add(new Row("project", "profiles embedded -> projections/s, warm (last 3/4 of N)", first.warmRate, "profiles/s",
+                "raw model embedAll", rawRate, ">= 85% of raw", first.warmRate >= 0.85 * rawRate,
+                n + " profiles; model " + embedder.modelName()));
+        results.add(new Row("project", "profiles embedded -> projections/s, from processor start (cold JVM)", first.steadyRate,
+                "profiles/s", "raw model embedAll", rawRate, "", null,
+                Results.number(first.totalSeconds) + " s from processor ready until the projection topic held all " + n));
         cpuRows("project", "during project", used);
 
         // Replay of unchanged profiles, as ./pipeline replay does it: the migrator's replay, then an
@@ -481,10 +484,15 @@ final class Stages {
     // helpers
     // ---------------------------------------------------------------------------------------------
 
-    /** When a metric reached a value: total seconds since the call, and the steady rate from its first non-zero sample. */
-    record Timed(double totalSeconds, double steadyRate) {
+    /**
+     * When a metric reached a value: total seconds since the call, the steady rate from its first
+     * non-zero sample, and the warm rate: over the last three quarters of the target, once a freshly
+     * started JVM has compiled its hot paths (a restarted processor's C2 threads took 0.3 of the 2
+     * cores for its first ~20 s, JFR: 8.6 s of compilation in 25 s).
+     */
+    record Timed(double totalSeconds, double steadyRate, double warmRate) {
         Timed plus(double seconds) {
-            return new Timed(totalSeconds + seconds, steadyRate);
+            return new Timed(totalSeconds + seconds, steadyRate, warmRate);
         }
     }
 
@@ -497,6 +505,8 @@ final class Stages {
         long deadline = start + timeout.toNanos();
         long firstAt = -1;
         double firstValue = 0;
+        long warmAt = -1;
+        double warmValue = 0;
         long lastPrint = start;
         while (true) {
             double value = 0;
@@ -513,10 +523,15 @@ final class Stages {
                 firstAt = now;
                 firstValue = value;
             }
+            if (value >= target / 4.0 && warmAt < 0) {
+                warmAt = now;
+                warmValue = value;
+            }
             if (value >= target) {
                 double total = (now - start) / 1e9;
                 double steady = firstAt < 0 || now == firstAt ? target / total : (value - firstValue) / ((now - firstAt) / 1e9);
-                return new Timed(total, steady);
+                double warm = warmAt < 0 || now == warmAt ? steady : (value - warmValue) / ((now - warmAt) / 1e9);
+                return new Timed(total, steady, warm);
             }
             if (now > deadline) {
                 throw new IllegalStateException("timed out after " + timeout + " waiting for " + what + " (at " + (long) value + ")");
