@@ -12,8 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,7 +47,11 @@ final class BenchStack implements AutoCloseable {
         this.admin = admin;
     }
 
+    /** Held for the life of this JVM: see {@link #lockHome}. */
+    private static FileLock homeLock;
+
     static BenchStack start(Path repo, Path home) {
+        lockHome(home);
         LocalStack stack = new LocalStack(repo, home);
         if (stack.recordedState() != null) {
             stack.down();
@@ -59,6 +66,26 @@ final class BenchStack implements AutoCloseable {
         stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::down, "bench-stack-down"));
         return new BenchStack(stack, Admin.create(Readiness.adminProperties(stack.state().kafkaBootstrapServers(), 10_000)));
+    }
+
+    /**
+     * One bench per home: a second one would wipe the first one's stack at its start, and its exit
+     * would stop the stack of whichever bench came after it (both happened, both runs were lost).
+     * The lock file sits beside the home, which is wiped.
+     */
+    private static synchronized void lockHome(Path home) {
+        Path lockFile = home.toAbsolutePath().resolveSibling(home.getFileName() + ".lock");
+        try {
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            homeLock = channel.tryLock();
+            if (homeLock == null) {
+                channel.close();
+                throw new IllegalStateException("another bench is running on " + home + " (lock " + lockFile
+                        + "); wait for it to finish, or give this one its own BENCH_HOME");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + lockFile, e);
+        }
     }
 
     StackState state() {
