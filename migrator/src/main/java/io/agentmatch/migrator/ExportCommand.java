@@ -170,7 +170,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaSupport.reader(config, "agentmatch-export", null)) {
             Map<String, ProfileState> states = new HashMap<>();
-            long events = replay(consumer, profilePartitions, "profile events", record -> applyProfile(states, record));
+            long events = EventLog.replay(consumer, profilePartitions, "profile events", LOG, record -> applyProfile(states, record));
             LOG.info("replayed {} profile events of {}: {} profiles current", events, profileTopic,
                     states.values().stream().filter(s -> !s.deleted()).count());
             states.clear();
@@ -178,7 +178,7 @@ public final class ExportCommand implements Callable<Integer> {
             Path parts = Files.createTempDirectory(dir, ".conversations-");
             try {
                 Map<String, ConversationFold> folds = new HashMap<>();
-                long conversationEvents = replay(consumer, conversationPartitions, "conversation events",
+                long conversationEvents = EventLog.replay(consumer, conversationPartitions, "conversation events", LOG,
                         record -> applyMessage(folds, parts, record));
                 LOG.info("replayed {} conversation events of {}", conversationEvents, conversationTopic);
                 for (var entry : folds.entrySet()) {
@@ -188,43 +188,6 @@ public final class ExportCommand implements Callable<Integer> {
                 deleteTree(parts);
             }
         }
-    }
-
-    /** Reads {@code partitions} from the beginning up to the end offsets taken now; returns the number of records. */
-    private long replay(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, String what,
-                        RecordHandler handler) throws IOException {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        long total = ends.values().stream().mapToLong(Long::longValue).sum();
-        Progress progress = new Progress(what, total, LOG);
-        long count = 0;
-        Set<TopicPartition> pending = new HashSet<>();
-        for (TopicPartition partition : partitions) {
-            if (consumer.position(partition) < ends.get(partition)) {
-                pending.add(partition);
-            }
-        }
-        while (!pending.isEmpty()) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                if (record.offset() >= ends.get(partition)) {
-                    continue;
-                }
-                handler.handle(record);
-                count++;
-            }
-            pending.removeIf(p -> consumer.position(p) >= ends.get(p));
-            progress.update(count);
-        }
-        progress.clear();
-        consumer.unsubscribe();
-        return count;
-    }
-
-    @FunctionalInterface
-    interface RecordHandler {
-        void handle(ConsumerRecord<byte[], byte[]> record) throws IOException;
     }
 
     void applyProfile(Map<String, ProfileState> states, ConsumerRecord<byte[], byte[]> record) throws IOException {

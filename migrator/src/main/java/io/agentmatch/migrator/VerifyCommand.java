@@ -4,8 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.config.Durations;
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.events.EventEnvelope;
+import io.agentmatch.contract.events.EventSerde;
+import io.agentmatch.contract.events.InvalidEventException;
 import io.agentmatch.contract.events.JsonCodec;
+import io.agentmatch.contract.events.ProfileLedger;
 import io.agentmatch.contract.events.ProfileRecord;
+import io.agentmatch.contract.events.ProfileState;
 import io.agentmatch.contract.storage.AttributeValues;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
@@ -21,7 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +36,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -43,8 +51,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
                 "Checks that DynamoDB holds every valid legacy file of --source, field by field.",
                 "First waits (up to --timeout) until the processor has consumed the whole profile topic. Then compares "
                         + "each valid file with its item (id, timestamp, data with numeric equality, and the derived "
-                        + "attributes) and lists items that no file has. Items changed through the API since the "
-                        + "migration are reported, not counted as errors."},
+                        + "attributes) and lists items that no file has. Items changed or deleted through the API since "
+                        + "the migration (a delete is read from the profile event log) are reported, not counted as errors."},
         footer = {"", ExitCodes.HELP})
 public final class VerifyCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("verify");
@@ -65,6 +73,7 @@ public final class VerifyCommand implements Callable<Integer> {
     private final List<Entry> missing = new ArrayList<>();
     private final List<Entry> different = new ArrayList<>();
     private final List<Entry> changedViaApi = new ArrayList<>();
+    private final List<Entry> deletedViaApi = new ArrayList<>();
     private final List<Entry> extraMigration = Collections.synchronizedList(new ArrayList<>());
     private final List<Entry> extraApi = Collections.synchronizedList(new ArrayList<>());
     private final List<Entry> invalid = new ArrayList<>();
@@ -137,6 +146,9 @@ public final class VerifyCommand implements Callable<Integer> {
                 }
             });
         }
+        if (!missing.isEmpty()) {
+            separateDeletedSinceMigration(config);
+        }
         boolean ok = missing.isEmpty() && different.isEmpty() && extraMigration.isEmpty();
         for (Entry entry : missing) {
             LOG.error("missing: {} has no item", entry.file());
@@ -147,9 +159,9 @@ public final class VerifyCommand implements Callable<Integer> {
         for (Entry entry : extraMigration) {
             LOG.error("extra: item {} ({})", entry.id(), entry.reason());
         }
-        LOG.info("{} files = {} match + {} changed through the API (info) + {} missing + {} different + {} invalid files (not migrated); "
-                        + "{} items without a file from the migration (error), {} from the API (info) => {}",
-                seen, matching, changedViaApi.size(), missing.size(), different.size(), invalid.size(),
+        LOG.info("{} files = {} match + {} changed through the API (info) + {} deleted through the API (info) + {} missing + {} different "
+                        + "+ {} invalid files (not migrated); {} items without a file from the migration (error), {} from the API (info) => {}",
+                seen, matching, changedViaApi.size(), deletedViaApi.size(), missing.size(), different.size(), invalid.size(),
                 extraMigration.size(), extraApi.size(), ok ? (lag == null ? "OK" : "OK, but the processor lags") : "MISMATCH");
         if (report != null) {
             ObjectNode json = Reports.start("verify");
@@ -162,6 +174,7 @@ public final class VerifyCommand implements Callable<Integer> {
             counts.put("seen", seen);
             counts.put("matching", matching);
             counts.put("changedViaApi", changedViaApi.size());
+            counts.put("deletedViaApi", deletedViaApi.size());
             counts.put("missing", missing.size());
             counts.put("different", different.size());
             counts.put("invalidFiles", invalid.size());
@@ -173,6 +186,7 @@ public final class VerifyCommand implements Callable<Integer> {
             json.set("extraFromMigration", Reports.entries(extraMigration));
             json.set("extraFromApi", Reports.entries(extraApi));
             json.set("changedViaApi", Reports.entries(changedViaApi));
+            json.set("deletedViaApi", Reports.entries(deletedViaApi));
             json.set("invalidFiles", Reports.entries(invalid));
             Reports.write(report, json);
         }
@@ -180,6 +194,53 @@ public final class VerifyCommand implements Callable<Integer> {
             return ExitCodes.MISMATCH;
         }
         return lag == null ? ExitCodes.OK : ExitCodes.NOT_CAUGHT_UP;
+    }
+
+    /**
+     * An item deleted through the API after the migration is gone from the table, as a lost one
+     * would be: the processor's own fold over the profile topic (as export uses it) tells them apart.
+     * Missing items whose fold ends deleted move to {@code deletedViaApi} (informational). Without a
+     * reachable broker they stay missing, said so once.
+     */
+    private void separateDeletedSinceMigration(PipelineConfig config) throws IOException {
+        Set<String> ids = new HashSet<>();
+        missing.forEach(entry -> ids.add(entry.id()));
+        Map<String, ProfileState> states = new HashMap<>();
+        try (Admin admin = KafkaSupport.admin(config);
+             KafkaConsumer<byte[], byte[]> consumer = KafkaSupport.reader(config, "agentmatch-verify", null)) {
+            KafkaSupport.requireReachable(admin, config);
+            List<TopicPartition> partitions = KafkaSupport.partitions(admin, config, config.topics().profileEvents());
+            EventLog.replay(consumer, partitions, "profile events", LOG, record -> {
+                EventEnvelope event;
+                try {
+                    event = EventSerde.parse(record.value());
+                } catch (IOException e) {
+                    return; // dead-lettered by the processor: changed nothing
+                }
+                if (!ids.contains(event.key())) {
+                    return;
+                }
+                try {
+                    if (ProfileLedger.decide(states.get(event.key()), event, record.offset()) instanceof ProfileLedger.Apply apply) {
+                        states.put(event.key(), apply.next());
+                    }
+                } catch (InvalidEventException e) {
+                    // dead-lettered by the processor: changed nothing
+                }
+            });
+        } catch (KafkaSupport.KafkaUnavailableException e) {
+            LOG.warn("cannot read the event log to tell API deletes from lost items ({}); every missing item counts as missing",
+                    e.getMessage());
+            return;
+        }
+        for (Iterator<Entry> it = missing.iterator(); it.hasNext(); ) {
+            Entry entry = it.next();
+            ProfileState state = states.get(entry.id());
+            if (state != null && state.deleted()) {
+                it.remove();
+                deletedViaApi.add(new Entry(entry.file(), entry.id(), "deleted through the API since the migration"));
+            }
+        }
     }
 
     /** Existence of the legacy file for an id, checked on disk. */

@@ -148,6 +148,23 @@ class MigratorRoundTripIT {
         assertEquals("extra-api-1", third3.at("/extraFromApi/0/id").asText());
         assertEquals(305, third3.at("/counts/matching").asInt());
 
+        // A profile deleted through the API since the migration is reported as such, not as missing.
+        String deletedId = valid.stream().filter(id -> !id.equals(UNICODE_ID)).sorted().findFirst().orElseThrow();
+        try (KafkaProducer<String, byte[]> producer = KafkaSupport.producer(config, "it")) {
+            EventEnvelope delete = EventEnvelope.of(EventType.PROFILE_DELETED, EventSource.API, deletedId, null,
+                    new ProfileRecord(deletedId, null, null).toJson());
+            producer.send(new ProducerRecord<>(config.topics().profileEvents(), deletedId, JsonCodec.toBytes(delete))).get();
+        }
+        awaitGone(deletedId);
+        Path verify4 = tmp.resolve("verify-4.json");
+        assertEquals(ExitCodes.MISMATCH, MigratorMain.run(config, "verify", "--source", source.toString(), "--report", verify4.toString()),
+                "still the extra item from a migration");
+        JsonNode fourth = read(verify4);
+        assertEquals(0, fourth.at("/counts/missing").asInt(), fourth::toString);
+        assertEquals(1, fourth.at("/counts/deletedViaApi").asInt(), fourth::toString);
+        assertEquals(deletedId, fourth.at("/deletedViaApi/0/id").asText());
+        assertEquals(304, fourth.at("/counts/matching").asInt());
+
         // 6. rollback with the tables gone: the log alone is enough, and the update survives.
         processor.close();
         processor = null;
@@ -158,11 +175,12 @@ class MigratorRoundTripIT {
         }
         Path rollback = tmp.resolve("export-rollback");
         assertEquals(ExitCodes.OK, MigratorMain.run(config, "export", "--out", rollback.toString()));
-        assertEquals(306, countJson(rollback));
+        assertEquals(305, countJson(rollback), "306 migrated, one deleted through the API");
+        assertTrue(Files.notExists(rollback.resolve(deletedId + ".json")), "the deleted profile is not rolled back");
         assertEquals("updated through the API", read(rollback.resolve(UNICODE_ID + ".json")).at("/data/description").asText());
         assertEquals(original.timestamp(), read(rollback.resolve(UNICODE_ID + ".json")).get("timestamp").asText());
         for (String id : valid) {
-            if (!id.equals(UNICODE_ID)) {
+            if (!id.equals(UNICODE_ID) && !id.equals(deletedId)) {
                 assertArrayEquals(Files.readAllBytes(source.resolve(id + ".json")), Files.readAllBytes(rollback.resolve(id + ".json")), id);
             }
         }
@@ -196,6 +214,19 @@ class MigratorRoundTripIT {
             }
         }
         throw new AssertionError("item " + id + " never got origin " + origin);
+    }
+
+    private void awaitGone(String id) throws InterruptedException {
+        try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(10))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!dynamo.getItem(b -> b.tableName(config.profileTable()).key(ProfileItems.key(id)).consistentRead(true)).hasItem()) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("item " + id + " was never deleted");
     }
 
     private void awaitConversationItems(int count) throws InterruptedException {
