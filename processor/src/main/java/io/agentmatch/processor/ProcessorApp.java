@@ -5,6 +5,7 @@ import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.Topics;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.TableProvisioner;
+import io.agentmatch.matching.Embedder;
 import io.agentmatch.matching.Embedders;
 import io.agentmatch.processor.health.HealthServer;
 import io.agentmatch.processor.health.ProcessorMetrics;
@@ -49,7 +50,7 @@ public final class ProcessorApp implements AutoCloseable {
     private final KafkaStreams projector;
     private final HealthServer health;
 
-    private ProcessorApp(PipelineConfig config, ProcessorSettings settings) throws IOException {
+    private ProcessorApp(PipelineConfig config, ProcessorSettings settings, Embedder embedder) throws IOException {
         ensureTopicsAndTables(config);
         Topics topics = config.topics();
         dynamo = DynamoClients.async(config, Duration.ofSeconds(10), 64);
@@ -65,7 +66,7 @@ public final class ProcessorApp implements AutoCloseable {
             // The projection table restores from its own topic instead of a changelog copy.
             projectProps.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
             projectProps.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.projectorCommitInterval().toMillis());
-            Topology projectTopology = ProjectTopology.build(topics, Embedders.fromEnv(), metrics,
+            Topology projectTopology = ProjectTopology.build(topics, embedder != null ? embedder : Embedders.fromEnv(), metrics,
                     settings.embeddingBatchSize(), settings.embeddingFlushInterval(), projectProps);
             projector = start("projector", projectTopology, projectProps);
         } else {
@@ -84,8 +85,13 @@ public final class ProcessorApp implements AutoCloseable {
     }
 
     public static ProcessorApp start(PipelineConfig config, ProcessorSettings settings) {
+        return start(config, settings, null);
+    }
+
+    /** With this model for the projections instead of the environment's (null: the environment's). */
+    public static ProcessorApp start(PipelineConfig config, ProcessorSettings settings, Embedder embedder) {
         try {
-            return new ProcessorApp(config, settings);
+            return new ProcessorApp(config, settings, embedder);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

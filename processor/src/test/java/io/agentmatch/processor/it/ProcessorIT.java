@@ -7,9 +7,14 @@ import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.localstack.Await;
 import io.agentmatch.localstack.TestStack;
+import io.agentmatch.matching.Embedder;
 import io.agentmatch.processor.ProcessorApp;
 import io.agentmatch.processor.ProcessorSettings;
 import io.agentmatch.processor.persist.PersistSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -86,6 +91,52 @@ class ProcessorIT {
             }
             awaitTablesMatch(load, config);
         }
+    }
+
+    @Test
+    void aStreamThreadThatDiesMakesHealthFail() throws Exception {
+        PipelineConfig config = stack.isolatedConfig("processor-dead-thread");
+        EventLoad load = new EventLoad(config, 50, 45);
+        ProcessorSettings settings = new ProcessorSettings(Files.createTempDirectory("dead-thread"), 1, 0,
+                new PersistSettings(4, Duration.ofMillis(20), 50_000), 8, Duration.ofMillis(50), true,
+                Duration.ofMillis(100));
+        Embedder broken = new Embedder() {
+            @Override
+            public float[] embed(String text) {
+                throw new IllegalStateException("the model failed (test)");
+            }
+
+            @Override
+            public List<float[]> embedAll(List<String> texts) {
+                throw new IllegalStateException("the model failed (test)");
+            }
+
+            @Override
+            public String modelName() {
+                return "broken";
+            }
+
+            @Override
+            public int dimensions() {
+                return 384;
+            }
+        };
+        try (ProcessorApp processor = ProcessorApp.start(config, settings, broken);
+             KafkaProducer<String, byte[]> producer = EventLoad.producer(config)) {
+            Await.until("processor running", Duration.ofSeconds(60), processor::isRunning);
+            URI health = URI.create("http://127.0.0.1:" + processor.healthPort() + "/health");
+            assertEquals(200, get(health).statusCode(), "healthy before any event");
+            EventLoad.sendAll(producer, load.records);
+            Await.until("the projector's stream thread dies", Duration.ofSeconds(60), () -> !processor.health().healthy());
+            HttpResponse<String> answer = get(health);
+            assertEquals(503, answer.statusCode(), answer.body());
+            assertTrue(answer.body().contains("projector"), answer.body());
+        }
+    }
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
