@@ -16,8 +16,10 @@ import io.agentmatch.contract.events.ProfileState;
 import io.agentmatch.contract.storage.ConversationItems;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
+import io.agentmatch.migrator.EventLog;
 import io.agentmatch.migrator.KafkaSupport;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,23 +158,9 @@ public final class StateCheck {
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaSupport.reader(config, "chaos-check", null)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Set<TopicPartition> pending = new HashSet<>();
-            for (TopicPartition partition : partitions) {
-                if (consumer.position(partition) < ends.get(partition)) {
-                    pending.add(partition);
-                }
-            }
-            while (!pending.isEmpty()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
-                        handler.accept(record, null);
-                    }
-                }
-                pending.removeIf(p -> consumer.position(p) >= ends.get(p));
-            }
+            EventLog.replay(consumer, partitions, topic, LOG, record -> handler.accept(record, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -11,18 +11,21 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 
-/** Reads event topics from the beginning up to the end offsets taken at the start: what export and verify fold. */
-final class EventLog {
+/**
+ * Reads a topic from the beginning up to the end offsets taken at the start: what export, verify
+ * and the chaos state check fold.
+ */
+public final class EventLog {
     private EventLog() {
     }
 
     @FunctionalInterface
-    interface RecordHandler {
+    public interface RecordHandler {
         void handle(ConsumerRecord<byte[], byte[]> record) throws IOException;
     }
 
     /** Hands every record of {@code partitions} below today's end offsets to {@code handler}; returns how many. */
-    static long replay(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, String what, Logger log,
+    public static long replay(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, String what, Logger log,
                        RecordHandler handler) throws IOException {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         consumer.assign(partitions);
