@@ -65,7 +65,7 @@ final class BenchStack implements AutoCloseable {
         stack.configure(env, LocalStack.PortPolicy.FREE);
         stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::down, "bench-stack-down"));
-        return new BenchStack(stack, Admin.create(Readiness.adminProperties(stack.state().kafkaBootstrapServers(), 10_000)));
+        return new BenchStack(stack, Readiness.admin(stack.state().kafkaConnection(), 10_000));
     }
 
     /**

@@ -1,9 +1,10 @@
 package io.agentmatch.bench;
 
+import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,12 +30,12 @@ final class ProjectionCounter implements AutoCloseable {
     }
 
     private void follow(String bootstrap, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.of(KafkaConnection.plaintext(bootstrap), "bench")
+                .consumer("projection-counter")
+                .tune(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000)
+                .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+                .newConsumer(new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -2,6 +2,7 @@ package io.agentmatch.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
@@ -595,14 +596,13 @@ final class Stages {
     }
 
     private static KafkaProducer<String, byte[]> producer(PipelineConfig cfg) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafkaBootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        return KafkaClients.of(cfg.kafka(), "bench").producer("events")
+                .tune(ProducerConfig.LINGER_MS_CONFIG, 10)
+                .tune(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)
+                .tune(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+                .require(ProducerConfig.ACKS_CONFIG, "all")
+                .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+                .newProducer(new StringSerializer(), new ByteArraySerializer());
     }
 
     private static List<ProfileRecord> profiles(int n, long seed) {

@@ -9,7 +9,7 @@ import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
-import io.agentmatch.migrator.KafkaSupport;
+import io.agentmatch.migrator.MigratorKafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -62,7 +62,7 @@ public final class EventMix {
     }
 
     public static KafkaProducer<String, byte[]> producer(PipelineConfig config) {
-        return KafkaSupport.producer(config, "chaos-events");
+        return MigratorKafka.producer(config, "chaos-events");
     }
 
     private void next(List<Pending> out) {

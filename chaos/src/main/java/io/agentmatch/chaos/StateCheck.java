@@ -17,7 +17,7 @@ import io.agentmatch.contract.storage.ConversationItems;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.migrator.EventLog;
-import io.agentmatch.migrator.KafkaSupport;
+import io.agentmatch.migrator.MigratorKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -155,7 +155,7 @@ public final class StateCheck {
 
     /** Reads a whole topic (read_committed) from the beginning up to its end offsets taken now. */
     void readTopic(String topic, BiConsumer<ConsumerRecord<byte[], byte[]>, Void> handler) {
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaSupport.reader(config, "chaos-check", null)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "chaos-check", null)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             EventLog.replay(consumer, partitions, topic, LOG, record -> handler.accept(record, null));

@@ -15,6 +15,7 @@ import io.agentmatch.api.storage.ConversationReader;
 import io.agentmatch.api.storage.DynamoReads;
 import io.agentmatch.api.storage.ProfileReader;
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.matching.CachingEmbedder;
 import io.agentmatch.matching.Embedder;
@@ -25,7 +26,6 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -49,9 +49,15 @@ public final class IngestApi implements AutoCloseable {
     private final Javalin app;
 
     private IngestApi(PipelineConfig config, ApiConfig api) {
-        publisher = new EventPublisher(config, api.kafkaTimeout(), registry);
+        KafkaClients clients = KafkaClients.of(config.kafka(), "api");
+        LOG.info(clients.describe());
+        publisher = new EventPublisher(clients, api.kafkaTimeout(), registry);
         dynamo = DynamoClients.sync(config, api.dynamoTimeout());
-        kafkaAdmin = Admin.create(adminProps(config));
+        kafkaAdmin = clients.admin("readiness")
+                .tune(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000)
+                .tune(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 2000)
+                .tune(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)
+                .newAdmin();
         DynamoReads reads = new DynamoReads(registry);
         RequestBodies bodies = new RequestBodies(api.maxBodyBytes());
         var topics = config.topics();
@@ -61,7 +67,7 @@ public final class IngestApi implements AutoCloseable {
         var conversations = new ConversationRoutes(publisher,
                 new ConversationReader(dynamo, config.conversationTable(), reads), bodies, topics.conversationEvents());
         MatchIndex index = new MatchIndex();
-        follower = api.matching() ? new ProjectionFollower(config, index) : null;
+        follower = api.matching() ? new ProjectionFollower(config, clients, index) : null;
         MatchRoutes matches = api.matching()
                 ? new MatchRoutes(bodies, new CachingEmbedder(Embedders.fromEnv(), 1024), index, follower) : null;
         var ops = new OpsRoutes(kafkaAdmin, dynamo, config, follower, registry);
@@ -166,15 +172,6 @@ public final class IngestApi implements AutoCloseable {
     private static boolean isEmpty(Context ctx) {
         String type = ctx.res().getContentType();
         return type == null || !type.startsWith("application/json");
-    }
-
-    private static Properties adminProps(PipelineConfig config) {
-        Properties props = new Properties();
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
-        props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 2000);
-        props.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        return props;
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.agentmatch.api;
 
 import io.agentmatch.contract.config.Env;
+import io.agentmatch.contract.config.LoggingSettings;
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.config.SettingsCatalog;
+import io.agentmatch.matching.ModelSettings;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +13,10 @@ import org.slf4j.LoggerFactory;
 public final class IngestApiMain {
     private static final Logger LOG = LoggerFactory.getLogger(IngestApiMain.class);
 
+    /** Every setting the API reads: logged at start, checked against the README. */
+    public static final SettingsCatalog SETTINGS = SettingsCatalog.of("api", PipelineConfig.SETTINGS,
+            ApiConfig.SETTINGS, ModelSettings.SETTINGS, LoggingSettings.SETTINGS);
+
     private IngestApiMain() {
     }
 
@@ -17,6 +24,7 @@ public final class IngestApiMain {
         Env env = Env.system();
         IngestApi api;
         try {
+            LOG.info(SETTINGS.describe(env));
             api = IngestApi.start(PipelineConfig.fromEnv(env), ApiConfig.fromEnv(env));
         } catch (RuntimeException e) {
             LOG.error("ingest API failed to start: {}", e.getMessage());

@@ -2,8 +2,12 @@ package io.agentmatch.localstack;
 
 import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.config.ServicePorts;
+import io.agentmatch.contract.config.Setting;
+import io.agentmatch.contract.kafka.KafkaConnection;
+import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.provision.Provisioner;
 import io.agentmatch.contract.storage.DynamoClients;
-import io.agentmatch.contract.storage.TableProvisioner;
 import io.agentmatch.localstack.ComponentSpec.Kind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,14 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The local stack of one home directory: the Kafka broker (KRaft, broker+controller in one JVM),
@@ -130,12 +131,12 @@ public final class LocalStack {
         boolean localKafka = externalKafka == null;
         boolean localDynamo = externalDynamo == null && explicitRegion == null;
 
-        int kafkaPort = port(env, "KAFKA_PORT", 9092, policy);
-        int controllerPort = env.optional("KAFKA_CONTROLLER_PORT") != null ? env.getInt("KAFKA_CONTROLLER_PORT", 0)
+        int kafkaPort = port(env, KafkaConnection.LOCAL_PORT, policy);
+        int controllerPort = StackSettings.KAFKA_CONTROLLER_PORT.isSet(env) ? StackSettings.KAFKA_CONTROLLER_PORT.read(env)
                 : policy == PortPolicy.FREE ? freePort() : kafkaPort + 1;
-        int dynamoPort = port(env, "DYNAMODB_PORT", 8000, policy);
-        int apiPort = port(env, "API_PORT", 8080, policy);
-        int healthPort = port(env, "PROCESSOR_HEALTH_PORT", 8081, policy);
+        int dynamoPort = port(env, StackSettings.DYNAMODB_PORT, policy);
+        int apiPort = port(env, ServicePorts.API_PORT, policy);
+        int healthPort = port(env, ServicePorts.PROCESSOR_HEALTH_PORT, policy);
         StackState state = new StackState(repo.toString(), home.toString(),
                 localKafka, localKafka ? "127.0.0.1:" + kafkaPort : externalKafka, kafkaPort, controllerPort,
                 localDynamo, localDynamo ? "http://127.0.0.1:" + dynamoPort : externalDynamo, dynamoPort,
@@ -150,11 +151,8 @@ public final class LocalStack {
         return state;
     }
 
-    private static int port(Env env, String name, int fallback, PortPolicy policy) {
-        if (env.optional(name) != null) {
-            return env.getInt(name, fallback);
-        }
-        return policy == PortPolicy.FREE ? freePort() : fallback;
+    private static int port(Env env, Setting<Integer> setting, PortPolicy policy) {
+        return setting.isSet(env) || policy == PortPolicy.DEFAULTS ? setting.read(env) : freePort();
     }
 
     /** A port nothing listens on right now (the OS picks it). */
@@ -223,7 +221,7 @@ public final class LocalStack {
 
     ComponentSpec dynaliteSpec(StackState state) {
         Path data = home.resolve("data").resolve("dynalite");
-        String node = System.getenv().getOrDefault("NODE_BINARY", "node");
+        String node = StackSettings.NODE_BINARY.read(Env.system());
         // The preload keeps dynalite up when a client vanishes mid-request (kill -9 of a processor).
         List<String> command = List.of(node, "--require", dynaliteKeepAlive().toString(), dynaliteCli().toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(state.dynamoPort()),
@@ -268,8 +266,8 @@ public final class LocalStack {
         env.put("TOPIC_PARTITIONS", Integer.toString(config.topicPartitions()));
         env.put("TOPIC_REPLICATION_FACTOR", Short.toString(config.replicationFactor()));
         env.put("PROCESSOR_APPLICATION_ID", config.processorApplicationId());
-        env.put("API_PORT", Integer.toString(apiPort));
-        env.put("PROCESSOR_HEALTH_PORT", Integer.toString(processorHealthPort));
+        env.put(ServicePorts.API_PORT.name(), Integer.toString(apiPort));
+        env.put(ServicePorts.PROCESSOR_HEALTH_PORT.name(), Integer.toString(processorHealthPort));
         env.put("PIPELINE_HOME", home.toString());
         return env;
     }
@@ -280,7 +278,7 @@ public final class LocalStack {
         Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config, state.apiPort(), healthPort));
         env.put("PROCESSOR_STATE_DIR", home.resolve("data").resolve(name).toString());
         env.putAll(extraEnv);
-        return appSpec(name, Kind.PROCESSOR, "processor", javaOpts("PROCESSOR_JAVA_OPTS", "-Xmx768m"), env, healthPort);
+        return appSpec(name, Kind.PROCESSOR, "processor", javaOpts(StackSettings.PROCESSOR_JAVA_OPTS), env, healthPort);
     }
 
     /** An API instance on {@code apiPort}. */
@@ -289,7 +287,7 @@ public final class LocalStack {
         Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config, apiPort, state.processorHealthPort()));
         env.put("PROCESSOR_STATE_DIR", home.resolve("data").resolve(name).toString());
         env.putAll(extraEnv);
-        return appSpec(name, Kind.API, "ingest-api", javaOpts("API_JAVA_OPTS", "-Xmx600m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=75"), env, apiPort);
+        return appSpec(name, Kind.API, "ingest-api", javaOpts(StackSettings.API_JAVA_OPTS), env, apiPort);
     }
 
     private ComponentSpec appSpec(String name, Kind kind, String module, List<String> javaOpts, Map<String, String> env, int port) {
@@ -301,8 +299,8 @@ public final class LocalStack {
         return new ComponentSpec(name, kind, command, env, port, markers(name));
     }
 
-    private static List<String> javaOpts(String variable, String fallback) {
-        String value = System.getenv().getOrDefault(variable, fallback);
+    private static List<String> javaOpts(Setting<String> setting) {
+        String value = setting.read(Env.system());
         return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }
 
@@ -401,7 +399,7 @@ public final class LocalStack {
     /** One readiness check, without waiting. */
     public boolean isReady(StackState state, ComponentSpec spec) {
         return switch (spec.kind()) {
-            case KAFKA -> Readiness.kafka(state.kafkaBootstrapServers());
+            case KAFKA -> Readiness.kafka(state.kafkaConnection());
             case DYNALITE -> Readiness.dynamo(state.pipelineConfig(Map.of()));
             case PROCESSOR, API -> Readiness.http200(spec.readyUrl());
         };
@@ -426,7 +424,7 @@ public final class LocalStack {
         }
         if (!state.localKafka()) {
             Await.until("external Kafka " + state.kafkaBootstrapServers() + " answers", timeout,
-                    () -> Readiness.kafka(state.kafkaBootstrapServers()));
+                    () -> Readiness.kafka(state.kafkaConnection()));
         }
         if (!state.localDynamo()) {
             Await.until("DynamoDB " + (state.dynamoDbEndpoint() == null ? "in " + state.awsRegion() : state.dynamoDbEndpoint())
@@ -434,33 +432,16 @@ public final class LocalStack {
         }
     }
 
-    /** Creates the topics (existing ones are fine) and the tables of {@code config}, waiting until the tables are ACTIVE. */
+    /** The topics and tables of {@code config} exist (created where missing), the tables ACTIVE. */
     public static void provision(PipelineConfig config, Duration timeout) {
-        createTopics(config, config.topics().all(config.topicPartitions(), config.replicationFactor()), timeout);
         try (var dynamo = DynamoClients.sync(config, Duration.ofSeconds(10))) {
-            new TableProvisioner(dynamo).ensureTables(config, timeout);
+            new Provisioner(config, KafkaClients.of(config.kafka(), "local-stack")).ensureAll(dynamo, timeout);
         }
     }
 
-    /** Creates topics, tolerating those that exist. */
+    /** Creates topics that are missing (tests and benchmarks with topics of their own). */
     public static void createTopics(PipelineConfig config, List<NewTopic> topics, Duration timeout) {
-        try (Admin admin = Admin.create(Readiness.adminProperties(config.kafkaBootstrapServers(), 10_000))) {
-            var result = admin.createTopics(topics);
-            for (var entry : result.values().entrySet()) {
-                try {
-                    entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause(), e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("topics not created within " + timeout, e);
-        }
+        new Provisioner(config, KafkaClients.of(config.kafka(), "local-stack")).ensureTopics(topics, timeout);
     }
 
     /** Stops everything of this home: APIs and processors first, dynalite, Kafka last. Returns the names stopped. */

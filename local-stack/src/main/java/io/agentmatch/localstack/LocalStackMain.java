@@ -1,5 +1,6 @@
 package io.agentmatch.localstack;
 
+import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.localstack.ComponentSpec.Kind;
 import java.nio.file.Path;
@@ -36,8 +37,8 @@ public final class LocalStackMain {
             return 2;
         }
         Path repo = LocalStack.findRepoRoot();
-        String homeVar = System.getenv("PIPELINE_HOME");
-        Path home = homeVar == null || homeVar.isBlank() ? repo.resolve(".pipeline") : Path.of(homeVar);
+        String homeVar = StackSettings.PIPELINE_HOME.read(Env.system());
+        Path home = homeVar == null ? repo.resolve(".pipeline") : Path.of(homeVar);
         LocalStack stack = new LocalStack(repo, home);
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         return switch (args[0]) {

@@ -1,6 +1,8 @@
 package io.agentmatch.localstack;
 
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.kafka.KafkaConnection;
 import io.agentmatch.contract.storage.DynamoClients;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,13 +34,13 @@ public final class Readiness {
     }
 
     /** An Admin client can describe the cluster (a broker is up) and list topics. */
-    public static boolean kafka(String bootstrapServers) {
-        String first = bootstrapServers.split(",")[0].trim();
+    public static boolean kafka(KafkaConnection connection) {
+        String first = connection.bootstrapServers().split(",")[0].trim();
         int colon = first.lastIndexOf(':');
         if (colon > 0 && !listening(first.substring(0, colon), Integer.parseInt(first.substring(colon + 1)))) {
             return false;
         }
-        try (Admin admin = Admin.create(adminProperties(bootstrapServers, 3000))) {
+        try (Admin admin = admin(connection, 3000)) {
             boolean hasBroker = !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
             admin.listTopics().names().get(3, TimeUnit.SECONDS);
             return hasBroker;
@@ -82,13 +83,12 @@ public final class Readiness {
         }
     }
 
-    public static Properties adminProperties(String bootstrapServers, int requestTimeoutMs) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "local-stack");
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(requestTimeoutMs));
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(Math.max(requestTimeoutMs, 3000) * 2));
-        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
-        return props;
+    /** An Admin client of the local stack's tools, failing within a few multiples of {@code requestTimeoutMs}. */
+    public static Admin admin(KafkaConnection connection, int requestTimeoutMs) {
+        return KafkaClients.of(connection, "local-stack").admin("admin")
+                .tune(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs)
+                .tune(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.max(requestTimeoutMs, 3000) * 2)
+                .tune(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500)
+                .newAdmin();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.kafka.KafkaConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,12 +50,17 @@ public record StackState(
                 dynamoDbEndpoint, dynamoPort, awsRegion, apiPort, processorHealthPort, copy);
     }
 
+    /** How clients reach this stack's Kafka. */
+    public KafkaConnection kafkaConnection() {
+        return KafkaConnection.plaintext(kafkaBootstrapServers);
+    }
+
     /** The pipeline's default configuration for this stack (default table names and topic prefix unless the environment sets them). */
     public PipelineConfig pipelineConfig(Map<String, String> environment) {
         var merged = new java.util.HashMap<>(environment);
         merged.put("AWS_REGION", awsRegion); // the stack's region, whatever the caller's environment says
         return PipelineConfig.fromEnv(new io.agentmatch.contract.config.Env(merged))
-                .withKafka(kafkaBootstrapServers)
+                .withKafka(kafkaConnection())
                 .withDynamoDb(dynamoDbEndpoint);
     }
 

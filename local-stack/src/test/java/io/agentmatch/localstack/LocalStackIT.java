@@ -5,21 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.TableDefinitions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -47,19 +45,17 @@ class LocalStackIT {
         String topic = config.topicPrefix() + "roundtrip";
         LocalStack.createTopics(config, List.of(new NewTopic(topic, 3, (short) 1)), TIMEOUT);
 
-        Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (var producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer())) {
+        KafkaClients clients = KafkaClients.of(config.kafka(), "local-stack-it");
+        try (var producer = clients.producer("roundtrip").require(ProducerConfig.ACKS_CONFIG, "all")
+                .newProducer(new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, "key-1", "hello")).get();
         }
 
-        Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.processorApplicationId());
-        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<String, String>> received = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
+        try (var consumer = clients.consumer("roundtrip")
+                .require(ConsumerConfig.GROUP_ID_CONFIG, config.processorApplicationId())
+                .require(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+                .newConsumer(new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             Await.until("the record arrives", TIMEOUT, () -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(received::add);
@@ -70,7 +66,7 @@ class LocalStackIT {
         assertEquals("hello", received.get(0).value());
 
         // The isolated namespace's pipeline topics exist too.
-        try (Admin admin = Admin.create(Readiness.adminProperties(config.kafkaBootstrapServers(), 5000))) {
+        try (Admin admin = Readiness.admin(config.kafka(), 5000)) {
             Set<String> names = admin.listTopics().names().get();
             assertTrue(names.contains(config.topics().profileEvents()), names.toString());
             assertTrue(names.contains(config.topics().deadLetters()), names.toString());

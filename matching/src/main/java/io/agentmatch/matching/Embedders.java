@@ -1,5 +1,6 @@
 package io.agentmatch.matching;
 
+import io.agentmatch.contract.config.Env;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -23,16 +24,14 @@ public final class Embedders {
     private Embedders() {
     }
 
-    /** The process-wide embedder configured by the environment. */
+    /** The process-wide embedder configured by the environment ({@link ModelSettings}). */
     public static Embedder fromEnv() {
-        return fromEnv(System.getenv());
+        return fromEnv(Env.system());
     }
 
-    static Embedder fromEnv(Map<String, String> env) {
-        String name = env.getOrDefault("MATCH_MODEL", "");
-        ModelVariant variant = name.isBlank() ? DEFAULT_MODEL : ModelVariant.fromName(name);
-        return get(variant, intEnv(env, "EMBEDDING_THREADS", DEFAULT_EMBEDDING_THREADS, 1),
-                intEnv(env, "ORT_INTRA_OP_THREADS", DEFAULT_INTRA_OP_THREADS, 0));
+    static Embedder fromEnv(Env env) {
+        return get(ModelSettings.variant(env), ModelSettings.EMBEDDING_THREADS.read(env),
+                ModelSettings.ORT_INTRA_OP_THREADS.read(env));
     }
 
     /** The process-wide instance of {@code variant} with the default threading. */
@@ -43,21 +42,5 @@ public final class Embedders {
     /** The first call per variant decides its threading; later calls share that instance. */
     public static synchronized Embedder get(ModelVariant variant, int embeddingThreads, int intraOpThreads) {
         return LOADED.computeIfAbsent(variant, v -> new OnnxEmbedder(v, intraOpThreads, embeddingThreads));
-    }
-
-    private static int intEnv(Map<String, String> env, String name, int fallback, int min) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed < min) {
-                throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'", e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import io.agentmatch.contract.config.Env;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,12 +43,12 @@ class EmbedderTest {
 
     @Test
     void fromEnvAndCache() {
-        Embedder embedder = Embedders.fromEnv(Map.of("MATCH_MODEL", "all-minilm-l6-v2-q"));
+        Embedder embedder = Embedders.fromEnv(new Env(Map.of("MATCH_MODEL", "all-minilm-l6-v2-q")));
         assertEquals("all-minilm-l6-v2-q", embedder.modelName());
-        assertSame(embedder, Embedders.fromEnv(Map.of()));
-        assertThrows(IllegalArgumentException.class, () -> Embedders.fromEnv(Map.of("MATCH_MODEL", "bert")));
+        assertSame(embedder, Embedders.fromEnv(new Env(Map.of())));
+        assertThrows(IllegalArgumentException.class, () -> Embedders.fromEnv(new Env(Map.of("MATCH_MODEL", "bert"))));
         assertThrows(IllegalArgumentException.class,
-                () -> Embedders.fromEnv(Map.of("MATCH_MODEL", "all-minilm-l6-v2-q", "EMBEDDING_THREADS", "0")));
+                () -> Embedders.fromEnv(new Env(Map.of("MATCH_MODEL", "all-minilm-l6-v2-q", "EMBEDDING_THREADS", "0"))));
         CachingEmbedder cached = new CachingEmbedder(embedder, 2);
         float[] a = cached.embed("locksmith");
         assertSame(a, cached.embed("locksmith"));

@@ -130,9 +130,9 @@ public final class DeadLettersCommand implements Runnable {
     }
 
     static TopicPartition partition(PipelineConfig config) {
-        try (Admin admin = KafkaSupport.admin(config)) {
-            KafkaSupport.requireReachable(admin, config);
-            List<TopicPartition> partitions = KafkaSupport.partitions(admin, config, config.topics().deadLetters());
+        try (Admin admin = MigratorKafka.admin(config)) {
+            MigratorKafka.requireReachable(admin, config);
+            List<TopicPartition> partitions = MigratorKafka.partitions(admin, config, config.topics().deadLetters());
             if (partitions.size() != 1) {
                 LOG.warn("{} has {} partitions; only partition 0 is handled", config.topics().deadLetters(), partitions.size());
             }
@@ -154,7 +154,7 @@ public final class DeadLettersCommand implements Runnable {
         public Integer call() {
             PipelineConfig config = MigratorMain.config();
             TopicPartition partition = partition(config);
-            try (KafkaConsumer<byte[], byte[]> consumer = KafkaSupport.reader(config, "agentmatch-dlq-list", redriveGroup(config))) {
+            try (KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "dead-letters", redriveGroup(config))) {
                 Progress progress = Progress.of(consumer.committed(java.util.Set.of(partition)).get(partition));
                 List<ConsumerRecord<byte[], byte[]>> records = read(consumer, partition, from, limit);
                 for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -193,8 +193,8 @@ public final class DeadLettersCommand implements Runnable {
             String group = redriveGroup(config);
             int redriven = 0;
             int skipped = 0;
-            try (KafkaConsumer<byte[], byte[]> consumer = KafkaSupport.reader(config, "agentmatch-dlq-redrive", group);
-                 KafkaProducer<byte[], byte[]> producer = KafkaSupport.rawProducer(config, "agentmatch-dlq-redrive")) {
+            try (KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "redrive", group);
+                 KafkaProducer<byte[], byte[]> producer = MigratorKafka.rawProducer(config, "redrive")) {
                 Progress progress = Progress.of(consumer.committed(java.util.Set.of(partition)).get(partition));
                 List<ConsumerRecord<byte[], byte[]>> records;
                 if (selection.all) {
@@ -237,7 +237,7 @@ public final class DeadLettersCommand implements Runnable {
                                 .get(2, TimeUnit.MINUTES);
                     } catch (ExecutionException | TimeoutException e) {
                         LOG.error("redrive of offset {} to {} failed: {}; progress so far is committed", record.offset(), topic,
-                                KafkaSupport.rootMessage(e));
+                                MigratorKafka.rootMessage(e));
                         return ExitCodes.FATAL;
                     }
                     progress = progress.with(record.offset());

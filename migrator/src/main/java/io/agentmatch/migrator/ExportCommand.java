@@ -163,12 +163,12 @@ public final class ExportCommand implements Callable<Integer> {
         String conversationTopic = config.topics().conversationEvents();
         List<TopicPartition> profilePartitions;
         List<TopicPartition> conversationPartitions;
-        try (Admin admin = KafkaSupport.admin(config)) {
-            KafkaSupport.requireReachable(admin, config);
-            profilePartitions = KafkaSupport.partitions(admin, config, profileTopic);
-            conversationPartitions = KafkaSupport.partitions(admin, config, conversationTopic);
+        try (Admin admin = MigratorKafka.admin(config)) {
+            MigratorKafka.requireReachable(admin, config);
+            profilePartitions = MigratorKafka.partitions(admin, config, profileTopic);
+            conversationPartitions = MigratorKafka.partitions(admin, config, conversationTopic);
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaSupport.reader(config, "agentmatch-export", null)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "export", null)) {
             Map<String, ProfileState> states = new HashMap<>();
             long events = EventLog.replay(consumer, profilePartitions, "profile events", LOG, record -> applyProfile(states, record));
             LOG.info("replayed {} profile events of {}: {} profiles current", events, profileTopic,

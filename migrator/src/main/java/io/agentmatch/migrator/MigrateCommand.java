@@ -100,9 +100,9 @@ public final class MigrateCommand implements Callable<Integer> {
         try {
             ProfileTable table = null;
             if (!dryRun) {
-                try (Admin admin = KafkaSupport.admin(config)) {
-                    KafkaSupport.requireReachable(admin, config);
-                    KafkaSupport.ensureTopics(admin, config, List.of(topic));
+                try (Admin admin = MigratorKafka.admin(config)) {
+                    MigratorKafka.requireReachable(admin, config);
+                    MigratorKafka.ensureTopics(config, List.of(topic));
                 }
                 dynamo = DynamoClients.sync(config, Duration.ofSeconds(15));
                 table = new ProfileTable(dynamo, config);
@@ -110,7 +110,7 @@ public final class MigrateCommand implements Callable<Integer> {
                     LOG.warn("table {} does not exist yet: every valid file is published", config.profileTable());
                     table = null;
                 }
-                producer = KafkaSupport.producer(config, "agentmatch-migrator");
+                producer = MigratorKafka.producer(config, "events");
                 publisher = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(4),
                         new ThreadPoolExecutor.CallerRunsPolicy());
             }
@@ -156,7 +156,7 @@ public final class MigrateCommand implements Callable<Integer> {
                     Thread.sleep(10);
                 }
             }
-        } catch (KafkaSupport.KafkaUnavailableException | ProfileTable.DynamoUnavailableException e) {
+        } catch (MigratorKafka.KafkaUnavailableException | ProfileTable.DynamoUnavailableException e) {
             fatal.compareAndSet(null, e.getMessage());
         } catch (IOException e) {
             fatal.compareAndSet(null, "cannot read source folder " + dir + ": " + LegacyFiles.describe(e));
@@ -185,10 +185,10 @@ public final class MigrateCommand implements Callable<Integer> {
             }
             try {
                 publish(table, producer, topic, batch);
-            } catch (KafkaSupport.KafkaUnavailableException | ProfileTable.DynamoUnavailableException e) {
+            } catch (MigratorKafka.KafkaUnavailableException | ProfileTable.DynamoUnavailableException e) {
                 fatal.compareAndSet(null, e.getMessage());
             } catch (RuntimeException e) {
-                fatal.compareAndSet(null, "publishing failed: " + KafkaSupport.rootMessage(e));
+                fatal.compareAndSet(null, "publishing failed: " + MigratorKafka.rootMessage(e));
             }
         });
     }
@@ -221,17 +221,17 @@ public final class MigrateCommand implements Callable<Integer> {
                     if (error == null) {
                         published.incrementAndGet();
                     } else {
-                        failed.add(new Entry(valid.fileName(), id, "not published: " + KafkaSupport.rootMessage(error)));
+                        failed.add(new Entry(valid.fileName(), id, "not published: " + MigratorKafka.rootMessage(error)));
                         fatal.compareAndSet(null, "Kafka did not acknowledge a publication to " + topic + ": "
-                                + KafkaSupport.rootMessage(error));
+                                + MigratorKafka.rootMessage(error));
                     }
                     inFlight.decrementAndGet();
                 });
             } catch (RuntimeException e) {
                 inFlight.decrementAndGet();
-                failed.add(new Entry(valid.fileName(), id, "not published: " + KafkaSupport.rootMessage(e)));
-                throw new KafkaSupport.KafkaUnavailableException("publishing to " + topic + " failed: "
-                        + KafkaSupport.rootMessage(e));
+                failed.add(new Entry(valid.fileName(), id, "not published: " + MigratorKafka.rootMessage(e)));
+                throw new MigratorKafka.KafkaUnavailableException("publishing to " + topic + " failed: "
+                        + MigratorKafka.rootMessage(e));
             }
         }
     }

@@ -1,6 +1,11 @@
 package io.agentmatch.migrator;
 
+import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.config.Setting;
+import io.agentmatch.contract.config.SettingsCatalog;
+import io.agentmatch.matching.ModelSettings;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -10,8 +15,9 @@ import picocli.CommandLine.Command;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "agentmatch migrator 1.0.0-SNAPSHOT",
         description = {
                 "Operator commands of the agentmatch pipeline.",
-                "Configuration comes from environment variables: KAFKA_BOOTSTRAP_SERVERS, DYNAMODB_ENDPOINT, AWS_REGION, "
-                        + "PROFILE_TABLE_NAME, CONVERSATION_TABLE_NAME, TOPIC_PREFIX, PROCESSOR_APPLICATION_ID. "
+                "Configuration comes from environment variables (README, Configuration): KAFKA_BOOTSTRAP_SERVERS, "
+                        + "KAFKA_CONFIG_FILE (a secured cluster), DYNAMODB_ENDPOINT, AWS_REGION, PROFILE_TABLE_NAME, "
+                        + "CONVERSATION_TABLE_NAME, TOPIC_PREFIX, PROCESSOR_APPLICATION_ID. "
                         + "Logs go to stderr (PIPELINE_LOG_LEVEL=DEBUG for more)."},
         subcommands = {
                 MigrateCommand.class,
@@ -25,6 +31,14 @@ import picocli.CommandLine.Command;
         footer = {"", ExitCodes.HELP})
 public final class MigratorMain implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger("pipeline");
+
+    /** Read by the migrator's logback.xml. */
+    public static final Setting<String> LOG_LEVEL = Setting.text("PIPELINE_LOG_LEVEL", "INFO",
+            "the migrator's log level (DEBUG for more)");
+
+    /** Every setting the migrator reads: logged when a command starts, checked against the README. */
+    public static final SettingsCatalog SETTINGS = SettingsCatalog.of("migrator", PipelineConfig.SETTINGS,
+            ModelSettings.SETTINGS, List.of(LOG_LEVEL));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,12 +57,12 @@ public final class MigratorMain implements Runnable {
         CommandLine cli = new CommandLine(new MigratorMain()).setUsageHelpWidth(100);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Expected problems name what is wrong; only the unexpected get a stack trace, at debug level.
-            if (e instanceof KafkaSupport.KafkaUnavailableException || e instanceof ProfileTable.DynamoUnavailableException) {
+            if (e instanceof MigratorKafka.KafkaUnavailableException || e instanceof ProfileTable.DynamoUnavailableException) {
                 LOG.error("{}", e.getMessage());
             } else if (e instanceof IllegalArgumentException) {
                 LOG.error("configuration: {}", e.getMessage());
             } else {
-                LOG.error("{} failed: {}", commandLine.getCommandName(), KafkaSupport.rootMessage(e));
+                LOG.error("{} failed: {}", commandLine.getCommandName(), MigratorKafka.rootMessage(e));
                 LOG.debug("stack trace", e);
             }
             return ExitCodes.FATAL;
@@ -71,6 +85,13 @@ public final class MigratorMain implements Runnable {
     /** The configuration from the environment (or the one given to {@link #run(PipelineConfig, String...)}). */
     static PipelineConfig config() {
         PipelineConfig given = override;
-        return given != null ? given : PipelineConfig.fromEnv();
+        if (given != null) {
+            return given;
+        }
+        Env env = Env.system();
+        LOG.info(SETTINGS.describe(env));
+        PipelineConfig config = PipelineConfig.fromEnv(env);
+        LOG.info(MigratorKafka.clients(config).describe());
+        return config;
     }
 }

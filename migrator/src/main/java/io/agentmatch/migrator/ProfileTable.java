@@ -160,7 +160,7 @@ public final class ProfileTable {
     static DynamoUnavailableException unavailable(PipelineConfig config, SdkException e) {
         String what = e instanceof SdkClientException ? "is unreachable" : "refused the request";
         return new DynamoUnavailableException("DynamoDB at " + endpoint(config) + " " + what + ": "
-                + KafkaSupport.rootMessage(e) + " (check DYNAMODB_ENDPOINT / AWS_REGION)");
+                + MigratorKafka.rootMessage(e) + " (check DYNAMODB_ENDPOINT / AWS_REGION)");
     }
 
     private static void sleep(long millis) {

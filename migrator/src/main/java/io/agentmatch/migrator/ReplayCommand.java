@@ -2,7 +2,8 @@ package io.agentmatch.migrator;
 
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.storage.DynamoClients;
-import io.agentmatch.contract.storage.TableProvisioner;
+import io.agentmatch.contract.provision.Provisioner;
+import io.agentmatch.contract.provision.ProvisioningException;
 import java.io.Console;
 import java.time.Duration;
 import java.util.List;
@@ -47,8 +48,8 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig config = MigratorMain.config();
         String group = config.processorApplicationId();
-        try (Admin admin = KafkaSupport.admin(config)) {
-            KafkaSupport.requireReachable(admin, config);
+        try (Admin admin = MigratorKafka.admin(config)) {
+            MigratorKafka.requireReachable(admin, config);
             // The processor runs two Kafka Streams applications: <id> (persister) and <id>-projector.
             // Both must be stopped; only the persister is reset. The projector keeps its offsets, so its
             // projection table is restored before it sees the replayed changes, and unchanged text is
@@ -74,7 +75,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
                 Thread.sleep(1000);
             }
-            Set<String> topics = KafkaSupport.get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names(),
+            Set<String> topics = MigratorKafka.get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names(),
                     config, "listing topics");
             List<String> internal = internalTopics(group, topics);
             if (!yes && !confirm(group, internal)) {
@@ -84,7 +85,7 @@ public final class ReplayCommand implements Callable<Integer> {
             for (String g : reset) {
                 try {
                     admin.deleteConsumerGroups(List.of(g)).all()
-                            .get(KafkaSupport.REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                            .get(MigratorKafka.REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                     LOG.info("deleted consumer group {}: it will start from the beginning of the topics", g);
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof GroupNotEmptyException) {
@@ -92,24 +93,26 @@ public final class ReplayCommand implements Callable<Integer> {
                         return ExitCodes.FATAL;
                     }
                     if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                        throw new KafkaSupport.KafkaUnavailableException("deleting group " + g + " failed: "
-                                + KafkaSupport.rootMessage(e));
+                        throw new MigratorKafka.KafkaUnavailableException("deleting group " + g + " failed: "
+                                + MigratorKafka.rootMessage(e));
                     }
                     LOG.info("consumer group {} has no committed offsets; nothing to delete", g);
                 }
             }
             if (!internal.isEmpty()) {
-                KafkaSupport.get(admin.deleteTopics(internal).all(), config, "deleting internal topics");
+                MigratorKafka.get(admin.deleteTopics(internal).all(), config, "deleting internal topics");
                 LOG.info("deleted {} internal topics of {}: {}", internal.size(), group, internal);
             } else {
                 LOG.info("no internal topics of {} to delete", group);
             }
         }
         try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(15))) {
-            new TableProvisioner(dynamo).ensureTables(config, Duration.ofMinutes(2));
+            new Provisioner(config, MigratorKafka.clients(config)).ensureTables(dynamo, Duration.ofMinutes(2));
             LOG.info("tables {} and {} exist", config.profileTable(), config.conversationTable());
         } catch (SdkException e) {
             throw ProfileTable.unavailable(config, e);
+        } catch (ProvisioningException e) {
+            throw new MigratorKafka.KafkaUnavailableException(e.getMessage());
         }
         LOG.info("ready: start the processor ({}) with an empty state dir; it rebuilds the tables and projections from the topics",
                 group);
@@ -122,11 +125,11 @@ public final class ReplayCommand implements Callable<Integer> {
             ConsumerGroupDescription description;
             try {
                 description = admin.describeConsumerGroups(List.of(g)).all()
-                        .get(KafkaSupport.REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(g);
+                        .get(MigratorKafka.REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(g);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                    throw new KafkaSupport.KafkaUnavailableException("describing group " + g + " failed: "
-                            + KafkaSupport.rootMessage(e));
+                    throw new MigratorKafka.KafkaUnavailableException("describing group " + g + " failed: "
+                            + MigratorKafka.rootMessage(e));
                 }
                 continue;
             }

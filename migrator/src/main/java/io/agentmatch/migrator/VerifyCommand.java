@@ -206,10 +206,10 @@ public final class VerifyCommand implements Callable<Integer> {
         Set<String> ids = new HashSet<>();
         missing.forEach(entry -> ids.add(entry.id()));
         Map<String, ProfileState> states = new HashMap<>();
-        try (Admin admin = KafkaSupport.admin(config);
-             KafkaConsumer<byte[], byte[]> consumer = KafkaSupport.reader(config, "agentmatch-verify", null)) {
-            KafkaSupport.requireReachable(admin, config);
-            List<TopicPartition> partitions = KafkaSupport.partitions(admin, config, config.topics().profileEvents());
+        try (Admin admin = MigratorKafka.admin(config);
+             KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "verify", null)) {
+            MigratorKafka.requireReachable(admin, config);
+            List<TopicPartition> partitions = MigratorKafka.partitions(admin, config, config.topics().profileEvents());
             EventLog.replay(consumer, partitions, "profile events", LOG, record -> {
                 EventEnvelope event;
                 try {
@@ -228,7 +228,7 @@ public final class VerifyCommand implements Callable<Integer> {
                     // dead-lettered by the processor: changed nothing
                 }
             });
-        } catch (KafkaSupport.KafkaUnavailableException e) {
+        } catch (MigratorKafka.KafkaUnavailableException e) {
             LOG.warn("cannot read the event log to tell API deletes from lost items ({}); every missing item counts as missing",
                     e.getMessage());
             return;
@@ -326,14 +326,14 @@ public final class VerifyCommand implements Callable<Integer> {
         String topic = config.topics().profileEvents();
         String group = config.processorApplicationId();
         long deadline = System.nanoTime() + wait.toNanos();
-        try (Admin admin = KafkaSupport.admin(config)) {
-            KafkaSupport.requireReachable(admin, config);
-            List<TopicPartition> partitions = KafkaSupport.partitions(admin, config, topic);
+        try (Admin admin = MigratorKafka.admin(config)) {
+            MigratorKafka.requireReachable(admin, config);
+            List<TopicPartition> partitions = MigratorKafka.partitions(admin, config, topic);
             String lag;
             boolean logged = false;
             while (true) {
-                Map<TopicPartition, Long> ends = KafkaSupport.endOffsets(admin, config, partitions);
-                Map<TopicPartition, OffsetAndMetadata> committed = KafkaSupport.get(
+                Map<TopicPartition, Long> ends = MigratorKafka.endOffsets(admin, config, partitions);
+                Map<TopicPartition, OffsetAndMetadata> committed = MigratorKafka.get(
                         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), config,
                         "reading the offsets of group " + group);
                 lag = lag(ends, committed);

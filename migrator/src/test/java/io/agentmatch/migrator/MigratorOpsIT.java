@@ -40,7 +40,7 @@ class MigratorOpsIT {
             processor.close();
         }
         assertEquals(ExitCodes.OK, MigratorMain.run(config, "replay", "--yes"));
-        try (Admin admin = KafkaSupport.admin(config)) {
+        try (Admin admin = MigratorKafka.admin(config)) {
             assertTrue(admin.listConsumerGroupOffsets(config.processorApplicationId()).partitionsToOffsetAndMetadata().get().isEmpty(),
                     "committed offsets deleted");
             assertEquals(List.of(), ReplayCommand.internalTopics(config.processorApplicationId(), admin.listTopics().names().get()));
@@ -59,7 +59,7 @@ class MigratorOpsIT {
         String topic = config.topics().profileEvents();
         ProcessorApp processor = ProcessorApp.start(config, tmp.resolve("state"));
         try {
-            try (KafkaProducer<String, byte[]> producer = KafkaSupport.producer(config, "it")) {
+            try (KafkaProducer<String, byte[]> producer = MigratorKafka.producer(config, "it")) {
                 producer.send(new ProducerRecord<>(topic, "bad-1", "{not an event".getBytes(StandardCharsets.UTF_8))).get();
             }
             awaitDeadLetters(config, 1);
@@ -93,7 +93,7 @@ class MigratorOpsIT {
     }
 
     private static void awaitMembers(PipelineConfig config) throws Exception {
-        try (Admin admin = KafkaSupport.admin(config)) {
+        try (Admin admin = MigratorKafka.admin(config)) {
             for (int i = 0; i < 300; i++) {
                 var group = admin.describeConsumerGroups(List.of(config.processorApplicationId())).all().get()
                         .get(config.processorApplicationId());
@@ -110,7 +110,7 @@ class MigratorOpsIT {
     private static List<Long> awaitDeadLetters(PipelineConfig config, int count) throws Exception {
         TopicPartition partition = new TopicPartition(config.topics().deadLetters(), 0);
         for (int i = 0; i < 300; i++) {
-            try (var consumer = KafkaSupport.reader(config, "it", null)) {
+            try (var consumer = MigratorKafka.reader(config, "it", null)) {
                 List<Long> offsets = DeadLettersCommand.read(consumer, partition, 0, Integer.MAX_VALUE).stream()
                         .map(r -> r.offset()).toList();
                 if (offsets.size() >= count) {
@@ -123,8 +123,8 @@ class MigratorOpsIT {
     }
 
     private static long end(PipelineConfig config, String topic) throws Exception {
-        try (Admin admin = KafkaSupport.admin(config)) {
-            List<TopicPartition> partitions = KafkaSupport.partitions(admin, config, topic);
+        try (Admin admin = MigratorKafka.admin(config)) {
+            List<TopicPartition> partitions = MigratorKafka.partitions(admin, config, topic);
             Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
             partitions.forEach(p -> request.put(p, OffsetSpec.latest()));
             return admin.listOffsets(request).all().get().values().stream().mapToLong(i -> i.offset()).sum();

@@ -13,9 +13,9 @@ import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
+import io.agentmatch.contract.provision.Provisioner;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
-import io.agentmatch.contract.storage.TableProvisioner;
 import io.agentmatch.localstack.TestStack;
 import io.agentmatch.processor.ProcessorApp;
 import java.io.IOException;
@@ -75,7 +75,7 @@ class MigratorRoundTripIT {
         first.get("skipped").forEach(e -> assertTrue(e.get("reason").asText().length() > 5, e.toString()));
 
         // Conversations travel too: three messages, two in the same microsecond.
-        try (KafkaProducer<String, byte[]> producer = KafkaSupport.producer(config, "it")) {
+        try (KafkaProducer<String, byte[]> producer = MigratorKafka.producer(config, "it")) {
             for (int i = 0; i < 3; i++) {
                 ConversationMessage message = new ConversationMessage(CONVERSATION, "m" + i, "agent-1", "hello " + i + " ✅",
                         i == 0 ? "user" : "agent", i < 2 ? "2024-06-01T10:00:00.000001" : "2024-06-01T10:00:05.000000");
@@ -118,7 +118,7 @@ class MigratorRoundTripIT {
         // 5. a profile updated through an event keeps its update across a re-run migration.
         ProfileRecord original = ProfileRecord.fromJson(read(source.resolve(UNICODE_ID + ".json")));
         ObjectNode updated = original.data().deepCopy().put("description", "updated through the API");
-        try (KafkaProducer<String, byte[]> producer = KafkaSupport.producer(config, "it")) {
+        try (KafkaProducer<String, byte[]> producer = MigratorKafka.producer(config, "it")) {
             EventEnvelope event = EventEnvelope.of(EventType.PROFILE_UPDATED, EventSource.API, UNICODE_ID, null,
                     new ProfileRecord(UNICODE_ID, original.timestamp(), updated).toJson());
             producer.send(new ProducerRecord<>(config.topics().profileEvents(), UNICODE_ID, JsonCodec.toBytes(event))).get();
@@ -150,7 +150,7 @@ class MigratorRoundTripIT {
 
         // A profile deleted through the API since the migration is reported as such, not as missing.
         String deletedId = valid.stream().filter(id -> !id.equals(UNICODE_ID)).sorted().findFirst().orElseThrow();
-        try (KafkaProducer<String, byte[]> producer = KafkaSupport.producer(config, "it")) {
+        try (KafkaProducer<String, byte[]> producer = MigratorKafka.producer(config, "it")) {
             EventEnvelope delete = EventEnvelope.of(EventType.PROFILE_DELETED, EventSource.API, deletedId, null,
                     new ProfileRecord(deletedId, null, null).toJson());
             producer.send(new ProducerRecord<>(config.topics().profileEvents(), deletedId, JsonCodec.toBytes(delete))).get();
@@ -169,9 +169,8 @@ class MigratorRoundTripIT {
         processor.close();
         processor = null;
         try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(10))) {
-            TableProvisioner tables = new TableProvisioner(dynamo);
-            tables.deleteIfExists(config.profileTable(), Duration.ofSeconds(30));
-            tables.deleteIfExists(config.conversationTable(), Duration.ofSeconds(30));
+            Provisioner.deleteTableIfExists(dynamo, config.profileTable(), Duration.ofSeconds(30));
+            Provisioner.deleteTableIfExists(dynamo, config.conversationTable(), Duration.ofSeconds(30));
         }
         Path rollback = tmp.resolve("export-rollback");
         assertEquals(ExitCodes.OK, MigratorMain.run(config, "export", "--out", rollback.toString()));

@@ -3,8 +3,9 @@ package io.agentmatch.processor;
 import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.Topics;
+import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.provision.Provisioner;
 import io.agentmatch.contract.storage.DynamoClients;
-import io.agentmatch.contract.storage.TableProvisioner;
 import io.agentmatch.matching.Embedder;
 import io.agentmatch.matching.Embedders;
 import io.agentmatch.processor.health.HealthServer;
@@ -19,13 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -51,21 +47,24 @@ public final class ProcessorApp implements AutoCloseable {
     private final HealthServer health;
 
     private ProcessorApp(PipelineConfig config, ProcessorSettings settings, Embedder embedder) throws IOException {
-        ensureTopicsAndTables(config);
+        KafkaClients clients = KafkaClients.of(config.kafka(), "processor");
+        LOG.info(clients.describe());
+        ensureTopicsAndTables(config, clients);
         Topics topics = config.topics();
         dynamo = DynamoClients.async(config, Duration.ofSeconds(10), 64);
         DynamoWriter writer = new DynamoWriter(dynamo, config.profileTable(), config.conversationTable(), metrics);
 
-        Properties persistProps = streamsProps(config, config.processorApplicationId(),
-                settings.stateDir().resolve("persist"), settings.streamThreads());
+        Properties persistProps = streamsSpec(clients, "persister", config.processorApplicationId(),
+                settings.stateDir().resolve("persist"), settings.streamThreads(), config.replicationFactor()).properties();
         persister = start("persister", PersistTopology.build(topics, writer, metrics, settings.persist()), persistProps);
 
         if (settings.projections()) {
-            Properties projectProps = streamsProps(config, config.processorApplicationId() + "-projector",
-                    settings.stateDir().resolve("project"), 1);
-            // The projection table restores from its own topic instead of a changelog copy.
-            projectProps.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
-            projectProps.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.projectorCommitInterval().toMillis());
+            Properties projectProps = streamsSpec(clients, "projector", config.processorApplicationId() + "-projector",
+                    settings.stateDir().resolve("project"), 1, config.replicationFactor())
+                    .tune(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.projectorCommitInterval().toMillis())
+                    // The projection table restores from its own topic instead of a changelog copy.
+                    .require(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE)
+                    .properties();
             Topology projectTopology = ProjectTopology.build(topics, embedder != null ? embedder : Embedders.fromEnv(), metrics,
                     settings.embeddingBatchSize(), settings.embeddingFlushInterval(), projectProps);
             projector = start("projector", projectTopology, projectProps);
@@ -108,49 +107,34 @@ public final class ProcessorApp implements AutoCloseable {
         return streams;
     }
 
-    static Properties streamsProps(PipelineConfig config, String applicationId, Path stateDir, int threads) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // A DynamoDB outage holds processing (backpressure) for up to 20 s at a time: keep the
-        // transaction and the group membership alive meanwhile.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-        return props;
+    /**
+     * The Streams properties of one application (the topology tests run with them too); the
+     * connection and security come from {@code clients}.
+     */
+    public static KafkaClients.Spec streamsSpec(KafkaClients clients, String role, String applicationId, Path stateDir,
+                                                int threads, int replicationFactor) {
+        return clients.streams(role)
+                .tune(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads)
+                .tune(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor)
+                .tune(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100)
+                .tune(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0)
+                .tune(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest")
+                // A DynamoDB outage holds processing (backpressure) for up to 20 s at a time: keep the
+                // transaction and the group membership alive meanwhile.
+                .tune(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000)
+                .tune(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000)
+                .tune(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5)
+                .tune(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4")
+                .require(StreamsConfig.APPLICATION_ID_CONFIG, applicationId)
+                .require(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+                .require(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     }
 
-    public static void ensureTopicsAndTables(PipelineConfig config) {
-        Properties adminProps = new Properties();
-        adminProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        adminProps.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        try (Admin admin = Admin.create(adminProps)) {
-            List<NewTopic> topics = config.topics().all(config.topicPartitions(), config.replicationFactor());
-            for (var result : admin.createTopics(topics).values().entrySet()) {
-                try {
-                    result.getValue().get();
-                    LOG.info("created topic {}", result.getKey());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + result.getKey() + ": "
-                                + e.getCause().getMessage(), e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /** The topics and tables exist as the contract defines them (created only where allowed). */
+    public static void ensureTopicsAndTables(PipelineConfig config, KafkaClients clients) {
+        Provisioner provisioner = new Provisioner(config, clients);
         try (DynamoDbClient sync = DynamoClients.sync(config, Duration.ofSeconds(10))) {
-            new TableProvisioner(sync).ensureTables(config, Duration.ofSeconds(60));
+            provisioner.ensureAll(sync, Duration.ofSeconds(60));
         }
     }
 

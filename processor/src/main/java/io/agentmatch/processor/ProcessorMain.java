@@ -1,7 +1,11 @@
 package io.agentmatch.processor;
 
 import io.agentmatch.contract.config.Env;
+import io.agentmatch.contract.config.LoggingSettings;
 import io.agentmatch.contract.config.PipelineConfig;
+import java.util.List;
+import io.agentmatch.contract.config.SettingsCatalog;
+import io.agentmatch.matching.ModelSettings;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,14 +14,19 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorMain {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorMain.class);
 
+    /** Every setting the processor reads: logged at start, checked against the README. */
+    public static final SettingsCatalog SETTINGS = SettingsCatalog.of("processor", PipelineConfig.SETTINGS,
+            ProcessorSettings.SETTINGS, ModelSettings.SETTINGS, List.of(LoggingSettings.LOG_LEVEL));
+
     private ProcessorMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
         Env env = Env.system();
-        PipelineConfig config = PipelineConfig.fromEnv(env);
         ProcessorApp app;
         try {
+            LOG.info(SETTINGS.describe(env));
+            PipelineConfig config = PipelineConfig.fromEnv(env);
             app = ProcessorApp.start(config, ProcessorSettings.fromEnv(env));
         } catch (RuntimeException e) {
             LOG.error("processor failed to start: {}", e.getMessage());

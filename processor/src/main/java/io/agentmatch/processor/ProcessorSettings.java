@@ -1,9 +1,13 @@
 package io.agentmatch.processor;
 
 import io.agentmatch.contract.config.Env;
+import io.agentmatch.contract.config.ServicePorts;
+import io.agentmatch.contract.config.Setting;
 import io.agentmatch.processor.persist.PersistSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The processor's own settings (the shared ones are in PipelineConfig).
@@ -20,16 +24,35 @@ public record ProcessorSettings(Path stateDir, int streamThreads, int healthPort
                                 int embeddingBatchSize, Duration embeddingFlushInterval, boolean projections,
                                 Duration projectorCommitInterval) {
 
+    public static final Setting<Path> PROCESSOR_STATE_DIR = Setting.path("PROCESSOR_STATE_DIR",
+            System.getProperty("java.io.tmpdir") + "/agentmatch-processor", "Kafka Streams state (RocksDB stores) of this instance");
+    public static final Setting<Integer> PROCESSOR_THREADS = Setting.integer("PROCESSOR_THREADS", 1, 1, 64,
+            "stream threads of the persister");
+    public static final Setting<Integer> PROCESSOR_HEALTH_PORT = ServicePorts.PROCESSOR_HEALTH_PORT;
+    public static final Setting<Integer> EMBEDDING_BATCH_SIZE = Setting.integer("EMBEDDING_BATCH_SIZE", 32, 1, 4096,
+            "profile changes embedded together");
+    public static final Setting<Duration> EMBEDDING_FLUSH_INTERVAL_MS = Setting.millis("EMBEDDING_FLUSH_INTERVAL_MS", 100, 1,
+            "how long a partial batch waits for more changes before it is embedded");
+    public static final Setting<Boolean> PROCESSOR_PROJECTIONS = Setting.flag("PROCESSOR_PROJECTIONS", true,
+            "run the projector (the model) in this process; false: persist only");
+    public static final Setting<Duration> PROJECTOR_COMMIT_INTERVAL_MS = Setting.millis("PROJECTOR_COMMIT_INTERVAL_MS", 100, 1,
+            "how often the projector commits: new projections become matchable at the commit");
+
+    /** The processor's own settings (the model's are in {@code ModelSettings}, the shared ones in {@code PipelineConfig}). */
+    public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.<Setting<?>>of(PROCESSOR_STATE_DIR,
+            PROCESSOR_THREADS, PROCESSOR_HEALTH_PORT, EMBEDDING_BATCH_SIZE, EMBEDDING_FLUSH_INTERVAL_MS, PROCESSOR_PROJECTIONS,
+            PROJECTOR_COMMIT_INTERVAL_MS), PersistSettings.SETTINGS.stream()).toList();
+
     public static ProcessorSettings fromEnv(Env env) {
         return new ProcessorSettings(
-                Path.of(env.get("PROCESSOR_STATE_DIR", System.getProperty("java.io.tmpdir") + "/agentmatch-processor")),
-                env.getInt("PROCESSOR_THREADS", 1),
-                env.getInt("PROCESSOR_HEALTH_PORT", 8081),
+                PROCESSOR_STATE_DIR.read(env),
+                PROCESSOR_THREADS.read(env),
+                PROCESSOR_HEALTH_PORT.read(env),
                 PersistSettings.fromEnv(env),
-                env.getInt("EMBEDDING_BATCH_SIZE", 32),
-                Duration.ofMillis(env.getInt("EMBEDDING_FLUSH_INTERVAL_MS", 100)),
-                env.getBoolean("PROCESSOR_PROJECTIONS", true),
-                Duration.ofMillis(env.getInt("PROJECTOR_COMMIT_INTERVAL_MS", 100)));
+                EMBEDDING_BATCH_SIZE.read(env),
+                EMBEDDING_FLUSH_INTERVAL_MS.read(env),
+                PROCESSOR_PROJECTIONS.read(env),
+                PROJECTOR_COMMIT_INTERVAL_MS.read(env));
     }
 
     public ProcessorSettings withStateDir(Path dir) {

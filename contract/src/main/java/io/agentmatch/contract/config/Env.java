@@ -16,6 +16,16 @@ public final class Env {
         return new Env(merged);
     }
 
+    /** The variable's text as given (null when absent); settings parse it ({@link Setting#read}). */
+    public String raw(String name) {
+        return vars.get(name);
+    }
+
+    /** Every variable, for mappings over a family of names (the Kafka client properties). */
+    public Map<String, String> all() {
+        return vars;
+    }
+
     public String get(String name, String fallback) {
         String value = vars.get(name);
         return value == null || value.isBlank() ? fallback : value.trim();

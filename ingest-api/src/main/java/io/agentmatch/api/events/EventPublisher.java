@@ -1,13 +1,12 @@
 package io.agentmatch.api.events;
 
 import io.agentmatch.api.http.ApiError;
-import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.JsonCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,23 +34,21 @@ public final class EventPublisher implements AutoCloseable {
     private final AtomicLong downSince = new AtomicLong(0);
     private final AtomicLong lastProbe = new AtomicLong(0);
 
-    public EventPublisher(PipelineConfig config, Duration timeout, MeterRegistry registry) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        // Bounded: metadata waits and deliveries give up within the request timeout, never hang.
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(2000, timeout.toMillis()));
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, timeout.toMillis() - 500));
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 10);
-        props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producer = new KafkaProducer<>(props);
+    public EventPublisher(KafkaClients clients, Duration timeout, MeterRegistry registry) {
+        this.producer = clients.producer("events")
+                .tune(ProducerConfig.LINGER_MS_CONFIG, 2)
+                .tune(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024)
+                .tune(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+                .tune(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)
+                // A 2xx means durably in the log, once: idempotent, acks=all, ordered retries.
+                .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+                .require(ProducerConfig.ACKS_CONFIG, "all")
+                .require(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5)
+                // Bounded: metadata waits and deliveries give up within the request timeout, never hang.
+                .require(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(2000, timeout.toMillis()))
+                .require(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, timeout.toMillis() - 500))
+                .require(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 10)
+                .newProducer(new StringSerializer(), new ByteArraySerializer());
         this.sendLatency = Timer.builder("api_kafka_send").description("time until Kafka acknowledged an event")
                 .publishPercentiles(0.5, 0.99).register(registry);
     }

@@ -2,12 +2,12 @@ package io.agentmatch.api.matching;
 
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.MatchProjection;
+import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.matching.MatchIndex;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,17 +38,17 @@ public final class ProjectionFollower implements AutoCloseable {
     private volatile long lastPoll = System.currentTimeMillis();
     private volatile long buildMillis = -1;
 
-    public ProjectionFollower(PipelineConfig config, MatchIndex index) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    public ProjectionFollower(PipelineConfig config, KafkaClients clients, MatchIndex index) {
+        this.consumer = clients.consumer("projection-follower")
+                .tune(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000)
+                .tune(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024)
+                .tune(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024)
+                .tune(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50)
+                .tune(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)
+                // Only committed projections enter the index; no group: every instance reads everything.
+                .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+                .newConsumer(new StringDeserializer(), new ByteArrayDeserializer());
         this.index = index;
         this.topic = config.topics().profileProjections();
         this.thread = new Thread(this::run, "projection-follower");

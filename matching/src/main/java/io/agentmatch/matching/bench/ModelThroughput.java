@@ -5,6 +5,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.agentmatch.matching.MatchText;
+import io.agentmatch.matching.ModelSettings;
 import io.agentmatch.matching.ModelVariant;
 import io.agentmatch.matching.OnnxEmbedder;
 import io.agentmatch.matching.RelevanceEvaluation;
@@ -45,7 +46,7 @@ public final class ModelThroughput {
         }
         List<String> texts = RelevanceEvaluation.load(dir).profiles().stream().map(p -> MatchText.of(p.data()))
                 .filter(t -> !t.isBlank()).toList();
-        int threads = Integer.parseInt(System.getenv().getOrDefault("EMBEDDING_THREADS", "2"));
+        int threads = ModelSettings.EMBEDDING_THREADS.read(io.agentmatch.contract.config.Env.system());
         System.out.printf("%d texts, %d cores%n", texts.size(), Runtime.getRuntime().availableProcessors());
         for (ModelVariant variant : variants) {
             for (String config : configs) {

@@ -3,6 +3,7 @@ package io.agentmatch.processor.it;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.events.ConversationMessage;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSource;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -107,16 +107,15 @@ final class EventLoad {
     }
 
     static KafkaProducer<String, byte[]> producer(PipelineConfig config) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        // One request in flight: the topics were created a moment ago, and an idempotent producer
-        // that retries a first batch behind five later ones is refused (OutOfOrderSequence), seen
-        // once here while the broker was still electing the new partitions' leaders.
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        return KafkaClients.of(config.kafka(), "processor-it").producer("events")
+                .tune(ProducerConfig.LINGER_MS_CONFIG, 5)
+                .require(ProducerConfig.ACKS_CONFIG, "all")
+                .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+                // One request in flight: the topics were created a moment ago, and an idempotent producer
+                // that retries a first batch behind five later ones is refused (OutOfOrderSequence), seen
+                // once here while the broker was still electing the new partitions' leaders.
+                .require(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1)
+                .newProducer(new StringSerializer(), new ByteArraySerializer());
     }
 
     static void sendAll(KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records) throws Exception {

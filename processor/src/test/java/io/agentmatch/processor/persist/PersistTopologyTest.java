@@ -21,6 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.kafka.KafkaConnection;
+import io.agentmatch.processor.ProcessorApp;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -51,11 +54,9 @@ class PersistTopologyTest {
     }
 
     private TopologyTestDriver newDriver() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "persist-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // The production properties, so the driver runs the topology as the processor does.
+        Properties props = ProcessorApp.streamsSpec(KafkaClients.of(KafkaConnection.plaintext("unused:9092"), "test"),
+                "persister", "persist-test", stateDir, 1, 1).properties();
         var settings = new PersistSettings(4, Duration.ofMillis(20), 1000);
         var d = new TopologyTestDriver(PersistTopology.build(topics, table, new ProcessorMetrics(), settings), props);
         profiles = d.createInputTopic(topics.profileEvents(), new StringSerializer(), new ByteArraySerializer());

@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.kafka.KafkaConnection;
+import io.agentmatch.processor.ProcessorApp;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -72,11 +75,10 @@ class ProjectTopologyTest {
 
     /** A fresh driver (own state dir) on the projector topology with this model. */
     private void startWith(Embedder model) throws Exception {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "project-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("project-test").toString());
-        props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        // The production properties, so the driver runs the topology as the processor does.
+        Properties props = ProcessorApp.streamsSpec(KafkaClients.of(KafkaConnection.plaintext("unused:9092"), "test"),
+                "projector", "project-test", Files.createTempDirectory("project-test"), 1, 1)
+                .require(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE).properties();
         driver = new TopologyTestDriver(ProjectTopology.build(topics, model, new ProcessorMetrics(), 4,
                 Duration.ofMillis(100), props), props);
         changes = driver.createInputTopic(topics.profileChanges(), new StringSerializer(), new ByteArraySerializer());

@@ -1,38 +1,41 @@
 package io.agentmatch.migrator;
 
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.kafka.KafkaFailures;
+import io.agentmatch.contract.provision.Provisioner;
+import io.agentmatch.contract.provision.ProvisioningException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Kafka clients configured for the migrator's jobs, and the checks that turn "unreachable" into a clear error. */
-public final class KafkaSupport {
+/**
+ * The migrator's Kafka clients (built by the shared {@link KafkaClients} layer, so the operator's
+ * security settings apply) and the checks that turn "unreachable", "not authenticated" and "not
+ * authorized" into one clear error.
+ */
+public final class MigratorKafka {
     /** How long we wait for the cluster before calling it unreachable. */
     public static final Duration REACH_TIMEOUT = Duration.ofSeconds(20);
 
-    private KafkaSupport() {
+    private MigratorKafka() {
     }
 
     /** A fatal, expected problem with Kafka: the message is for the operator, no stack trace. */
@@ -42,68 +45,58 @@ public final class KafkaSupport {
         }
     }
 
+    static KafkaClients clients(PipelineConfig config) {
+        return KafkaClients.of(config.kafka(), "migrator");
+    }
+
     public static Admin admin(PipelineConfig config) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "agentmatch-migrator-admin");
-        return Admin.create(props);
+        return clients(config).admin("admin")
+                .tune(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000)
+                .tune(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis())
+                .newAdmin();
     }
 
     /** Idempotent, acks=all, batched and compressed for throughput. */
-    public static KafkaProducer<String, byte[]> producer(PipelineConfig config, String clientId) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(props);
+    public static KafkaProducer<String, byte[]> producer(PipelineConfig config, String role) {
+        return clients(config).producer(role)
+                .tune(ProducerConfig.LINGER_MS_CONFIG, 20)
+                .tune(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)
+                .tune(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+                .tune(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024)
+                .tune(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) REACH_TIMEOUT.toMillis())
+                .tune(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000)
+                .tune(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000)
+                .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+                .require(ProducerConfig.ACKS_CONFIG, "all")
+                .require(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5)
+                .newProducer(new StringSerializer(), new ByteArraySerializer());
     }
 
-    public static KafkaProducer<byte[], byte[]> rawProducer(PipelineConfig config, String clientId) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(props);
+    public static KafkaProducer<byte[], byte[]> rawProducer(PipelineConfig config, String role) {
+        return clients(config).producer(role)
+                .tune(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) REACH_TIMEOUT.toMillis())
+                .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+                .require(ProducerConfig.ACKS_CONFIG, "all")
+                .newProducer(new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /**
      * A reader of whole topics: assigned partitions, read_committed, no offset commits (unless a
      * {@code groupId} is given, for the dead-letter redrive's progress).
      */
-    public static KafkaConsumer<byte[], byte[]> reader(PipelineConfig config, String clientId, String groupId) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    public static KafkaConsumer<byte[], byte[]> reader(PipelineConfig config, String role, String groupId) {
+        KafkaClients.Spec spec = clients(config).consumer(role)
+                .tune(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+                .tune(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000)
+                .tune(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 * 1024 * 1024)
+                .tune(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis())
+                .tune(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000)
+                .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+                .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         if (groupId != null) {
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            spec.require(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 * 1024 * 1024);
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
-        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return new KafkaConsumer<>(props);
+        return spec.newConsumer(new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** The cluster answers within {@link #REACH_TIMEOUT}, or a clear error naming the bootstrap servers. */
@@ -121,34 +114,20 @@ public final class KafkaSupport {
     }
 
     private static KafkaUnavailableException unreachable(PipelineConfig config, String why) {
+        if (why.startsWith("Kafka auth")) {
+            return new KafkaUnavailableException(why + " (at " + config.kafkaBootstrapServers()
+                    + "; check KAFKA_CONFIG_FILE / the KAFKA_SASL_* and KAFKA_SSL_* settings)");
+        }
         return new KafkaUnavailableException("Kafka at " + config.kafkaBootstrapServers()
                 + " is unreachable (" + why + "); check KAFKA_BOOTSTRAP_SERVERS and that the broker is running");
     }
 
-    /** Creates the platform's topics that are missing, with the contract's settings. */
-    public static void ensureTopics(Admin admin, PipelineConfig config, Collection<String> names) {
-        List<NewTopic> missing = new ArrayList<>();
-        Set<String> existing = get(admin.listTopics().names(), config, "listing topics");
-        for (NewTopic topic : config.topics().all(config.topicPartitions(), config.replicationFactor())) {
-            if (names.contains(topic.name()) && !existing.contains(topic.name())) {
-                missing.add(topic);
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
+    /** The platform topics named exist (created when missing, where KAFKA_CREATE_TOPICS allows). */
+    public static void ensureTopics(PipelineConfig config, Collection<String> names) {
         try {
-            admin.createTopics(missing).all().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new KafkaUnavailableException("could not create topics " + missing.stream().map(NewTopic::name).toList()
-                        + ": " + rootMessage(e));
-            }
-        } catch (TimeoutException e) {
-            throw new KafkaUnavailableException("creating topics timed out after " + REACH_TIMEOUT.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaUnavailableException("interrupted");
+            new Provisioner(config, clients(config)).ensureTopics(names, REACH_TIMEOUT);
+        } catch (ProvisioningException e) {
+            throw new KafkaUnavailableException(e.getMessage());
         }
     }
 
@@ -197,12 +176,8 @@ public final class KafkaSupport {
         }
     }
 
+    /** What an operator should read: the security problem if that is it, else the innermost cause. */
     static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : cause.getClass().getSimpleName() + ": " + message;
+        return KafkaFailures.securityProblem(e).orElse(KafkaFailures.rootMessage(e));
     }
 }
