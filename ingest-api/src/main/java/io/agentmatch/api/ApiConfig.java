@@ -21,7 +21,7 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
                 env.get("API_HOST", "127.0.0.1"),
                 env.getInt("API_PORT", 8080),
                 env.optional("API_TOKEN"),
-                env.getInt("API_MAX_BODY_BYTES", 1024 * 1024),
+                env.getInt("API_MAX_BODY_BYTES", io.agentmatch.contract.Limits.MAX_BODY_BYTES),
                 Duration.ofMillis(env.getInt("API_KAFKA_TIMEOUT_MS", 4000)),
                 Duration.ofMillis(env.getInt("API_DYNAMODB_TIMEOUT_MS", 3000)),
                 Duration.ofMillis(env.getInt("API_MAX_WAIT_MS", 10_000)),
