@@ -24,7 +24,10 @@ import io.agentmatch.contract.validation.ProfileIds;
  *     {@value #EVENT_ENVELOPE_LEVELS} objects (the envelope and its {@code payload}), and every reader
  *     of our records parses at most {@link JsonCodec#MAX_NESTING_DEPTH} levels, so the data nests at
  *     most {@value #MAX_DATA_DEPTH} levels (under DynamoDB's 32 too), and a legacy file
- *     ({@code {"id", "timestamp", "data"}}) at most {@value #MAX_LEGACY_FILE_DEPTH}.</li>
+ *     ({@code {"id", "timestamp", "data"}}) at most {@value #MAX_LEGACY_FILE_DEPTH}. The same readers take
+ *     field names of at most {@value #MAX_NAME_BYTES} bytes (under DynamoDB's 64 KB) and strings of at
+ *     most {@link JsonCodec#MAX_STRING_LENGTH} characters, and numbers as the event spells them (at most
+ *     {@link JsonCodec#MAX_NUMBER_LENGTH} characters).</li>
  * <li><b>Event JSON</b>: the data's JSON plus at most {@value #MAX_EVENT_ENVELOPE_BYTES} bytes of
  *     envelope (event id, type, source, key and id of at most 128 characters, an Idempotency-Key of at
  *     most 200 visible ASCII characters, each at most 2 bytes escaped, a timestamp of at most 64
@@ -69,6 +72,8 @@ public final class Limits {
     public static final int EVENT_ENVELOPE_LEVELS = 2;
     public static final int MAX_DATA_DEPTH = JsonCodec.MAX_NESTING_DEPTH - EVENT_ENVELOPE_LEVELS;
     public static final int MAX_LEGACY_FILE_DEPTH = MAX_DATA_DEPTH + 1;
+    /** Jackson counts a field name's UTF-8 bytes against its name limit: under DynamoDB's 64 KB. */
+    public static final int MAX_NAME_BYTES = JsonCodec.MAX_NAME_LENGTH;
 
     // 3. Event JSON
     public static final int MAX_EVENT_ENVELOPE_BYTES = 2048;

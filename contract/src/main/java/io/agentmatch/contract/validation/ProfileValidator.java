@@ -25,7 +25,8 @@ import java.util.Map;
  *     ({@code location_city}, location-index) are at most 2,048 bytes of UTF-8; an empty {@code job}
  *     and a blank first location are no key at all (the item mapping leaves them out of the indexes);</li>
  * <li>every map key of the data (an attribute name in {@code profile_data}) is 1 to 65,536 bytes of
- *     UTF-8;</li>
+ *     UTF-8 for DynamoDB, and at most {@value Limits#MAX_NAME_BYTES} for the event's readers; a string at
+ *     most {@value JsonCodec#MAX_STRING_LENGTH} characters for them;</li>
  * <li>every string and map key is valid Unicode (no unpaired surrogate, which UTF-8 cannot carry);</li>
  * <li>numbers: at most 38 significant digits, magnitude 1E-130 to 9.99..E+125 (or zero); and, for
  *     the event's readers, at most {@value JsonCodec#MAX_NUMBER_LENGTH} characters as the event writes them;</li>
@@ -168,6 +169,10 @@ public final class ProfileValidator {
         }
         if (node.isTextual()) {
             checkUnicode(path, node.textValue());
+            if (node.textValue().length() > JsonCodec.MAX_STRING_LENGTH) {
+                throw new ValidationException(abbreviatePath(path), "is " + node.textValue().length()
+                        + " characters long, the most the event's readers take is " + JsonCodec.MAX_STRING_LENGTH);
+            }
         } else if (node.isNumber()) {
             checkNumber(node, path);
         } else if (node.isObject()) {
@@ -191,10 +196,12 @@ public final class ProfileValidator {
                     + "attribute names are 1 to " + Limits.DYNAMODB_MAX_NAME_BYTES + " bytes");
         }
         checkUnicode(path, name);
+        // The event's readers (Jackson, counting a name's UTF-8 bytes) take less than DynamoDB would.
         long bytes = utf8Length(name);
-        if (bytes > Limits.DYNAMODB_MAX_NAME_BYTES) {
-            throw new ValidationException(abbreviatePath(path), "field name is " + bytes
-                    + " bytes of UTF-8; DynamoDB attribute names are at most " + Limits.DYNAMODB_MAX_NAME_BYTES);
+        if (bytes > Limits.MAX_NAME_BYTES) {
+            throw new ValidationException(abbreviatePath(path), "field name is " + bytes + " bytes of UTF-8, the most "
+                    + "the event's readers take is " + Limits.MAX_NAME_BYTES + " (DynamoDB's attribute names: "
+                    + Limits.DYNAMODB_MAX_NAME_BYTES + ")");
         }
     }
 
