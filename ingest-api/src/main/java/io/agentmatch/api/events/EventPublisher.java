@@ -7,6 +7,7 @@ import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.JsonCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -83,7 +84,14 @@ public final class EventPublisher implements AutoCloseable {
      * 413 for an event too large, 503 when Kafka did not store it.
      */
     public CompletableFuture<RecordMetadata> publish(String topic, EventEnvelope event) {
-        byte[] value = JsonCodec.toBytes(event);
+        byte[] value;
+        try {
+            value = JsonCodec.toBytes(event);
+        } catch (UncheckedIOException e) {
+            // A bad input (nested deeper than the writer takes), not a Kafka problem: it used to mark Kafka down.
+            return CompletableFuture.failedFuture(ApiError.badRequest(
+                    "request body: cannot be written as an event (nested deeper than JSON limits allow)"));
+        }
         if (value.length > Limits.MAX_EVENT_BYTES) {
             return CompletableFuture.failedFuture(new ApiError(413, "request body: its event would be " + value.length
                     + " bytes of JSON, the limit is " + Limits.MAX_EVENT_BYTES

@@ -76,6 +76,22 @@ class EventPublisherTest {
     }
 
     @Test
+    void anEventThatCannotBeWrittenAsJsonIsA400AndNeverAnOutage() {
+        // Nested deeper than the JSON writer takes: a bad input, which used to mark Kafka down.
+        ObjectNode deep = JsonNodeFactory.instance.objectNode();
+        ObjectNode level = deep;
+        for (int i = 0; i < 64; i++) {
+            level = level.putObject("a");
+        }
+        ApiError error = failure(publisher.publish("t", EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, "p1",
+                null, deep)));
+        assertEquals(400, error.status());
+        assertTrue(error.getMessage().startsWith("request body:"), error.getMessage());
+        assertTrue(publisher.isAvailable());
+        assertEquals(0, producer.history().size());
+    }
+
+    @Test
     void onlyErrorsThatSayTheClusterIsUnreachableMarkKafkaDown() {
         CompletableFuture<RecordMetadata> refused = publisher.publish("t", event("x"));
         producer.errorNext(new TopicAuthorizationException("not authorized"));
