@@ -1,5 +1,6 @@
 package io.agentmatch.api;
 
+import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.ServicePorts;
 import io.agentmatch.contract.config.Setting;
@@ -24,8 +25,8 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
     public static final Setting<Integer> API_PORT = ServicePorts.API_PORT;
     public static final Setting<String> API_TOKEN = Setting.text("API_TOKEN", null,
             "when set, every route but /health and /ready needs Authorization: Bearer <token>; set but blank refuses to start").secret();
-    public static final Setting<Integer> API_MAX_BODY_BYTES = Setting.integer("API_MAX_BODY_BYTES", 1024 * 1024, 1024,
-            64 * 1024 * 1024, "larger request bodies are refused with 413");
+    public static final Setting<Integer> API_MAX_BODY_BYTES = Setting.integer("API_MAX_BODY_BYTES", Limits.MAX_BODY_BYTES, 1024,
+            64 * 1024 * 1024, "larger request bodies are refused with 413 before they are read (what is accepted: Limits)");
     public static final Setting<Duration> API_KAFKA_TIMEOUT_MS = Setting.millis("API_KAFKA_TIMEOUT_MS", 4000, 1000,
             "a write Kafka has not acknowledged by then answers 503");
     public static final Setting<Duration> API_DYNAMODB_TIMEOUT_MS = Setting.millis("API_DYNAMODB_TIMEOUT_MS", 3000, 100,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.validation.ProfileIds;
@@ -23,8 +24,12 @@ import java.nio.file.attribute.BasicFileAttributes;
  * reason that names what is wrong; nothing here throws for bad input.
  */
 public final class LegacyFiles {
-    /** Files above this size are refused before parsing. A real profile is a few hundred bytes. */
-    public static final long MAX_FILE_BYTES = 1024 * 1024;
+    /**
+     * Files above this size are refused before parsing (a real profile is a few hundred bytes); what
+     * decides for the rest is the same check as the API's ({@link ProfileValidator#validateSubmission}):
+     * DynamoDB's rules, nesting ({@link Limits#MAX_LEGACY_FILE_DEPTH} levels for the file) and the event size.
+     */
+    public static final long MAX_FILE_BYTES = Limits.MAX_LEGACY_FILE_BYTES;
     public static final String GLOB = "*.json";
 
     private LegacyFiles() {
@@ -144,7 +149,7 @@ public final class LegacyFiles {
         }
         ProfileRecord record = ProfileRecord.fromJson(root);
         try {
-            ProfileValidator.validateRecord(record);
+            ProfileValidator.validateSubmission(record);
         } catch (ValidationException e) {
             return new Invalid(path, "invalid profile: " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.agentmatch.migrator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSerde;
@@ -59,7 +60,7 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Validate and report only: no DynamoDB lookups, nothing published, Kafka not needed.")
     boolean dryRun;
 
-    @Option(names = "--max-file-bytes", paramLabel = "BYTES", defaultValue = "1048576",
+    @Option(names = "--max-file-bytes", paramLabel = "BYTES", defaultValue = "" + Limits.MAX_LEGACY_FILE_BYTES,
             description = "Files larger than this are skipped before parsing (default: ${DEFAULT-VALUE}).")
     long maxFileBytes;
 

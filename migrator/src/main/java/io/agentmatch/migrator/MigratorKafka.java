@@ -1,5 +1,7 @@
 package io.agentmatch.migrator;
 
+import io.agentmatch.contract.Limits;
+import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.kafka.KafkaFailures;
@@ -66,6 +68,8 @@ public final class MigratorKafka {
                 .tune(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) REACH_TIMEOUT.toMillis())
                 .tune(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000)
                 .tune(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000)
+                // Every record we accept fits (Limits); the producer must not refuse what the topic takes.
+                .require(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Limits.KAFKA_MAX_RECORD_BYTES)
                 .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
                 .require(ProducerConfig.ACKS_CONFIG, "all")
                 .require(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5)
@@ -75,6 +79,8 @@ public final class MigratorKafka {
     public static KafkaProducer<byte[], byte[]> rawProducer(PipelineConfig config, String role) {
         return clients(config).producer(role)
                 .tune(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) REACH_TIMEOUT.toMillis())
+                // Redriven dead letters are original records: up to the record limit.
+                .require(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Limits.KAFKA_MAX_RECORD_BYTES)
                 .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
                 .require(ProducerConfig.ACKS_CONFIG, "all")
                 .newProducer(new ByteArraySerializer(), new ByteArraySerializer());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentmatch.contract.Limits;
 import io.agentmatch.migrator.LegacyFiles.Check;
 import io.agentmatch.migrator.LegacyFiles.Invalid;
 import io.agentmatch.migrator.LegacyFiles.Valid;
@@ -99,6 +100,37 @@ class LegacyFilesTest {
         String big = "x".repeat(300 * 1024);
         String reason = check(ID + ".json", record(ID, "{\"description\": \"" + big + "\", \"notes\": \"" + big + "\"}"));
         assertTrue(reason.startsWith("invalid profile: profile is too large"), reason);
+    }
+
+    @Test
+    void aFileNestedToTheLimitIsValidOneLevelMoreIsReportedNamingTheField() throws IOException {
+        // The file is one level above its data; the event two: data at 30 levels is what the processor reads.
+        String atLimit = "{\"a\":".repeat(Limits.MAX_DATA_DEPTH - 1) + "{}" + "}".repeat(Limits.MAX_DATA_DEPTH - 1);
+        assertEquals("valid", check(ID + ".json", record(ID, atLimit)));
+        String pastLimit = "{\"a\":".repeat(Limits.MAX_DATA_DEPTH) + "{}" + "}".repeat(Limits.MAX_DATA_DEPTH);
+        String reason = check(ID + ".json", record(ID, pastLimit));
+        assertTrue(reason.startsWith("invalid profile: data.a.a.a"), reason);
+        assertTrue(reason.contains("nests deeper than 30 levels"), reason);
+    }
+
+    @Test
+    void dynamoDbKeyAndNameRulesAreReportedNamingTheField() throws IOException {
+        assertEquals("invalid profile: job: is 2049 bytes of UTF-8, the limit is 2048: it is the key of the DynamoDB index job-index",
+                check(ID + ".json", record(ID, "{\"job\": \"" + "j".repeat(2049) + "\"}")));
+        assertTrue(check(ID + ".json", record(ID, "{\"location\": [\"" + "\\u00e9".repeat(1025) + "\"]}"))
+                .startsWith("invalid profile: location[0]: is 2050 bytes"));
+        assertTrue(check(ID + ".json", record(ID, "{\"extra\": {\"\": 1}}")).startsWith("invalid profile: data.extra.: an empty field name"));
+        assertEquals("valid", check(ID + ".json", record(ID, "{\"job\": \"\", \"location\": []}")), "an empty job is no index key");
+    }
+
+    @Test
+    void aFileUnderTheCapWhoseEventWouldNotFitKafkaIsReported() throws IOException {
+        // U+0001 is 6 bytes in the file and in the event, 1 byte stored: DynamoDB would take it, Kafka's records not.
+        String escaped = "\\u0001".repeat(Limits.MAX_EVENT_BYTES / 6 + 10);
+        String content = record(ID, "{\"description\": \"" + escaped + "\"}");
+        assertTrue(content.length() < LegacyFiles.MAX_FILE_BYTES);
+        String reason = check(ID + ".json", content);
+        assertTrue(reason.startsWith("invalid profile: profile is too large: its data is"), reason);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.agentmatch.processor;
 
+import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.Topics;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -125,6 +127,9 @@ public final class ProcessorApp implements AutoCloseable {
                 .tune(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000)
                 .tune(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5)
                 .tune(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4")
+                // Dead letters are the largest records we write; internal topics must take our records (Limits).
+                .require(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Limits.DEAD_LETTER_MAX_RECORD_BYTES)
+                .require(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), String.valueOf(Limits.KAFKA_MAX_RECORD_BYTES))
                 .require(StreamsConfig.APPLICATION_ID_CONFIG, applicationId)
                 .require(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .require(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

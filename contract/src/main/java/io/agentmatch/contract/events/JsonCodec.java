@@ -31,12 +31,15 @@ public final class JsonCodec {
     public static final int MAX_STRING_LENGTH = 400 * 1024;
     /** DynamoDB numbers have at most 38 significant digits; allow some zeros around them. */
     public static final int MAX_NUMBER_LENGTH = 64;
+    /** Jackson's default, stated (it counts a name's UTF-8 bytes when reading bytes); DynamoDB would take 64 KB. */
+    public static final int MAX_NAME_LENGTH = 50_000;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_NESTING_DEPTH)
                     .maxStringLength(MAX_STRING_LENGTH)
                     .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxNameLength(MAX_NAME_LENGTH)
                     .maxDocumentLength(4L * 1024 * 1024)
                     .build())
             .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH + 8).build())

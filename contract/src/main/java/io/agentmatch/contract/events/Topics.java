@@ -1,5 +1,6 @@
 package io.agentmatch.contract.events;
 
+import io.agentmatch.contract.Limits;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -53,21 +54,31 @@ public record Topics(String prefix) {
         return prefix + "agent-dead-letters";
     }
 
+    /**
+     * The topics with their settings. Record sizes ({@code max.message.bytes}) come from {@link Limits}:
+     * every topic takes {@value Limits#KAFKA_MAX_RECORD_BYTES} bytes, the dead-letter topic that plus
+     * the dead-letter headers, so any record of any topic can be dead-lettered with its reason.
+     */
     public List<NewTopic> all(int partitions, short replicationFactor) {
         String minIsr = String.valueOf(Math.max(1, replicationFactor - 1));
+        String recordBytes = String.valueOf(Limits.KAFKA_MAX_RECORD_BYTES);
         Map<String, String> forever = Map.of(
                 "cleanup.policy", "delete",
                 "retention.ms", "-1",
                 "retention.bytes", "-1",
-                "min.insync.replicas", minIsr);
+                "min.insync.replicas", minIsr,
+                "max.message.bytes", recordBytes);
         Map<String, String> compacted = Map.of(
                 "cleanup.policy", "compact",
-                "min.insync.replicas", minIsr);
+                "min.insync.replicas", minIsr,
+                "max.message.bytes", recordBytes);
+        Map<String, String> deadLetters = new java.util.HashMap<>(forever);
+        deadLetters.put("max.message.bytes", String.valueOf(Limits.DEAD_LETTER_MAX_RECORD_BYTES));
         return List.of(
                 new NewTopic(profileEvents(), partitions, replicationFactor).configs(forever),
                 new NewTopic(conversationEvents(), partitions, replicationFactor).configs(forever),
                 new NewTopic(profileProjections(), partitions, replicationFactor).configs(compacted),
                 new NewTopic(profileChanges(), partitions, replicationFactor).configs(compacted),
-                new NewTopic(deadLetters(), 1, replicationFactor).configs(forever));
+                new NewTopic(deadLetters(), 1, replicationFactor).configs(deadLetters));
     }
 }

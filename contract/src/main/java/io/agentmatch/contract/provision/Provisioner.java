@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * {@code DYNAMODB_CREATE_TABLES=false}) it creates nothing at all; and it never starts a component
  * on resources that would lose data: a missing table or topic, a table whose keys or GSIs differ
  * from the contract, or an event topic that is compacted, refuses with one message naming every
- * mismatch. Smaller differences (partition count, finite retention) are warnings.
+ * mismatch, as does a topic that cannot take the largest record the pipeline accepts (a 2xx must
+ * mean stored). Smaller differences (partition count, finite retention) are warnings.
  */
 public final class Provisioner {
     private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
@@ -136,6 +137,13 @@ public final class Provisioner {
             if (wantPolicy != null && policy != null && !policy.equals(wantPolicy)) {
                 problems.add("topic " + topic.name() + " has cleanup.policy=" + policy + ", expected " + wantPolicy
                         + ("delete".equals(wantPolicy) ? " (a compacted event log loses the history replay and rollback read)" : ""));
+            }
+            String wantBytes = topic.configs().get("max.message.bytes");
+            String bytes = value(actual, "max.message.bytes");
+            if (wantBytes != null && bytes != null && Long.parseLong(bytes) < Long.parseLong(wantBytes)) {
+                problems.add("topic " + topic.name() + " takes records of up to max.message.bytes=" + bytes
+                        + ", the pipeline writes up to " + wantBytes + " (kafka-configs --alter --add-config max.message.bytes="
+                        + wantBytes + ")");
             }
             if ("-1".equals(topic.configs().get("retention.ms")) && !"-1".equals(value(actual, "retention.ms"))) {
                 LOG.warn("topic {} keeps records for retention.ms={} only: replay, verify and rollback read its whole history",

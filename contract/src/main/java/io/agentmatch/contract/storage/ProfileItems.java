@@ -78,6 +78,12 @@ public final class ProfileItems {
         return null;
     }
 
+    /** The job-index key: {@code job} when it is a non-empty string (an empty one is no key value for DynamoDB). */
+    public static String jobOf(ObjectNode data) {
+        JsonNode job = data.get(JOB);
+        return job != null && job.isTextual() && !job.textValue().isEmpty() ? job.textValue() : null;
+    }
+
     public static Map<String, AttributeValue> key(String id) {
         return Map.of(ID, AttributeValue.fromS(id));
     }
@@ -85,7 +91,7 @@ public final class ProfileItems {
     private static void copyString(ObjectNode data, String field, Map<String, AttributeValue> item) {
         JsonNode value = data.get(field);
         // An empty job would be an empty GSI key, which DynamoDB rejects: leave it to profile_data.
-        if (value != null && value.isTextual() && !(field.equals(JOB) && value.textValue().isEmpty())) {
+        if (value != null && value.isTextual() && !(field.equals(JOB) && jobOf(data) == null)) {
             item.put(field, AttributeValue.fromS(value.textValue()));
         }
     }

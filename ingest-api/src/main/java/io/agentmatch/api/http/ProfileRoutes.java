@@ -156,9 +156,9 @@ public final class ProfileRoutes {
 
     private static void checkSize(ProfileRecord record) {
         try {
-            ProfileValidator.checkItemSize(record);
+            ProfileValidator.checkSizes(record);
         } catch (ValidationException e) {
-            throw new ApiError(413, e.getMessage());
+            throw new ApiError(413, "request body: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.agentmatch.processor.persist;
 
+import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSerde;
 import io.agentmatch.contract.events.Topics;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The dead-letter path of a persister: events that can never be applied go to the dead-letter
  * topic with their original key and value, the reason and their origin in headers, logged once.
+ * {@link #headers} are the headers of every dead letter, the projector's too.
  */
-final class DeadLetters {
+public final class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     /** The topology's sink node for dead letters. */
     static final String SINK = "dead-letter-sink";
@@ -33,8 +35,19 @@ final class DeadLetters {
         this.metrics = metrics;
     }
 
-    /** The record's event, or empty after dead-lettering a record that is not one (bytes, or key mismatch). */
+    /**
+     * The record's event, or empty after dead-lettering a record that is not one (bytes, key
+     * mismatch) or that is too large for the records the persister derives from it (its change and
+     * outbox entry would not fit Kafka's record limit, and a record too large to produce aborts the
+     * whole transaction under exactly-once, again at every retry).
+     */
     Optional<EventEnvelope> parse(Record<String, byte[]> record) {
+        long size = (record.key() == null ? 0L : record.key().length() * 3L) + (record.value() == null ? 0 : record.value().length);
+        if (size > Limits.MAX_PROCESSABLE_EVENT_BYTES) {
+            send(record, "event too large: up to " + size + " bytes, the most the persister can derive records from is "
+                    + Limits.MAX_PROCESSABLE_EVENT_BYTES);
+            return Optional.empty();
+        }
         EventEnvelope event;
         try {
             event = EventSerde.parse(record.value());
@@ -53,7 +66,7 @@ final class DeadLetters {
     void send(Record<String, byte[]> record, String reason) {
         RecordMetadata origin = context.recordMetadata().orElseThrow();
         LOG.warn("dead-lettering {}-{}@{} (key {}): {}", origin.topic(), origin.partition(), origin.offset(),
-                record.key(), reason);
+                abbreviate(record.key()), new String(truncate(reason), StandardCharsets.UTF_8));
         context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
                 headers(reason, origin.topic(), origin.partition(), origin.offset())), SINK);
         metrics.deadLettered(origin.topic());
@@ -66,12 +79,33 @@ final class DeadLetters {
         metrics.deadLettered(write.sourceTopic());
     }
 
-    static Headers headers(String reason, String topic, int partition, long offset) {
+    public static Headers headers(String reason, String topic, int partition, long offset) {
         Headers headers = new RecordHeaders();
-        headers.add(Topics.HEADER_DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.HEADER_DLQ_REASON, truncate(reason));
         headers.add(Topics.HEADER_DLQ_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.HEADER_DLQ_PARTITION, Integer.toString(partition).getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.HEADER_DLQ_OFFSET, Long.toString(offset).getBytes(StandardCharsets.UTF_8));
         return headers;
+    }
+
+    /** The reason's UTF-8, cut (at a character boundary) so that the headers stay within {@link Limits#DEAD_LETTER_HEADER_BYTES}. */
+    static byte[] truncate(String reason) {
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= Limits.MAX_DEAD_LETTER_REASON_BYTES) {
+            return bytes;
+        }
+        int end = Limits.MAX_DEAD_LETTER_REASON_BYTES - 3;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        byte[] cut = java.util.Arrays.copyOf(bytes, end + 3);
+        cut[end] = '.';
+        cut[end + 1] = '.';
+        cut[end + 2] = '.';
+        return cut;
+    }
+
+    private static String abbreviate(String key) {
+        return key == null || key.length() <= 200 ? key : key.substring(0, 197) + "...";
     }
 }

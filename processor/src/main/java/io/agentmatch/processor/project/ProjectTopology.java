@@ -11,6 +11,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -41,12 +42,16 @@ public final class ProjectTopology {
                 .withLoggingEnabled(Map.of()));
 
         // 3. Profile changes, keyed by id, co-partitioned with the projections.
-        builder.stream(topics.profileChanges(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+        KStream<String, byte[]> projected = builder.stream(topics.profileChanges(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 // 4. Embed what changed, reuse what did not.
                 .process(() -> new Projector(embedder, metrics, batchSize, flushInterval),
-                        Projector.PROJECTIONS_STORE, Projector.PENDING_STORE)
-                // 5. Publish; a null value removes the profile from matching.
-                .to(topics.profileProjections(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+                        Projector.PROJECTIONS_STORE, Projector.PENDING_STORE);
+        // 5. Publish; a null value removes the profile from matching.
+        projected.to(topics.profileProjections(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                .withName(Projector.PROJECTIONS_SINK));
+        // 6. A projection too large for Kafka: its change goes here with the reason, the projector goes on.
+        projected.to(topics.deadLetters(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                .withName(Projector.DEAD_LETTER_SINK));
 
         // The caller runs these properties with topology.optimization=all, so the projection table
         // restores from its own topic rather than from a changelog copy.

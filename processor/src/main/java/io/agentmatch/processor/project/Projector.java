@@ -1,12 +1,15 @@
 package io.agentmatch.processor.project;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.events.MatchProjection;
 import io.agentmatch.matching.Embedder;
 import io.agentmatch.matching.MatchProjections;
 import io.agentmatch.matching.MatchText;
 import io.agentmatch.processor.health.ProcessorMetrics;
+import io.agentmatch.processor.persist.DeadLetters;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,6 +47,9 @@ public final class Projector implements Processor<String, byte[], String, byte[]
     private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
     public static final String PROJECTIONS_STORE = "match-projections";
     public static final String PENDING_STORE = "projection-pending";
+    /** The topology's sinks: every record goes to one of them by name. */
+    static final String PROJECTIONS_SINK = "projections-sink";
+    static final String DEAD_LETTER_SINK = "projection-dead-letter-sink";
     /** Batches queued at the model per task: enough to cover a commit, few enough to bound the redo after a crash. */
     static final int MAX_IN_FLIGHT = 3;
 
@@ -71,7 +77,7 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         this.projections = context.getStateStore(PROJECTIONS_STORE);
         this.pendingStore = context.getStateStore(PENDING_STORE);
         try (KeyValueIterator<String, byte[]> it = pendingStore.all()) {
-            it.forEachRemaining(entry -> pending.put(entry.key, new Pending(ProfileChange.fromBytes(entry.value), entry.value)));
+            it.forEachRemaining(entry -> pending.put(entry.key, new Pending(ProfileChange.fromBytes(entry.value), entry.value, null)));
         }
         context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
             forwardCompleted();
@@ -88,7 +94,7 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         ProfileChange change = ProfileChange.fromBytes(record.value());
         pendingStore.put(change.id(), record.value());
         pending.remove(change.id());
-        pending.put(change.id(), new Pending(change, record.value()));
+        pending.put(change.id(), new Pending(change, record.value(), context.recordMetadata().map(Origin::of).orElse(null)));
         if (pending.size() >= batchSize) {
             dispatch();
         }
@@ -164,12 +170,12 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         for (Output output : batch.outputs) {
             ProfileChange change = output.pending.change;
             if (change.deleted()) {
-                emit(change.id(), null);
+                emit(output.pending, null);
             } else if (output.vectorIndex >= 0) {
-                emit(change.id(), MatchProjections.of(change.id(), change.profile().data(), output.textHash,
+                emit(output.pending, MatchProjections.of(change.id(), change.profile().data(), output.textHash,
                         vectors.get(output.vectorIndex), change.version()));
             } else if (output.reused != null && !output.reused.equals(current(change.id()))) {
-                emit(change.id(), output.reused);
+                emit(output.pending, output.reused);
             }
             // A newer change of the same profile may be waiting: it keeps its place in the store.
             if (Arrays.equals(pendingStore.get(change.id()), output.pending.bytes)) {
@@ -178,8 +184,26 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         }
     }
 
-    private void emit(String id, MatchProjection projection) {
-        context.forward(new Record<>(id, MatchProjection.toBytes(projection), System.currentTimeMillis()));
+    /**
+     * Publishes the projection, or, when it is too large for a Kafka record (a record too large to
+     * produce would abort the transaction at every retry and so stop every later profile from becoming
+     * matchable), removes the profile from matching and dead-letters its change with the reason.
+     */
+    private void emit(Pending source, MatchProjection projection) {
+        String id = source.change.id();
+        byte[] value = MatchProjection.toBytes(projection);
+        long size = Limits.recordBytes(id.getBytes(StandardCharsets.UTF_8), value, 0);
+        if (size > Limits.KAFKA_MAX_RECORD_BYTES) {
+            String reason = "match projection too large: " + size + " bytes with its embedding, Kafka's record limit is "
+                    + Limits.KAFKA_MAX_RECORD_BYTES + "; the profile is stored but not matchable";
+            LOG.warn("dead-lettering the change of {} (version {}): {}", id, source.change.version(), reason);
+            Origin origin = source.origin != null ? source.origin : new Origin("unknown (restored)", -1, -1);
+            context.forward(new Record<>(id, source.bytes, System.currentTimeMillis(),
+                    DeadLetters.headers(reason, origin.topic, origin.partition, origin.offset)), DEAD_LETTER_SINK);
+            metrics.deadLettered(origin.topic);
+            value = null;
+        }
+        context.forward(new Record<>(id, value, System.currentTimeMillis()), PROJECTIONS_SINK);
     }
 
     private MatchProjection current(String id) {
@@ -195,8 +219,14 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         }
     }
 
-    /** A change waiting for its projection, with the bytes it is stored under. */
-    private record Pending(ProfileChange change, byte[] bytes) {
+    /** A change waiting for its projection, with the bytes it is stored under and where it was read (null when restored). */
+    private record Pending(ProfileChange change, byte[] bytes, Origin origin) {
+    }
+
+    private record Origin(String topic, int partition, long offset) {
+        static Origin of(org.apache.kafka.streams.processor.api.RecordMetadata metadata) {
+            return new Origin(metadata.topic(), metadata.partition(), metadata.offset());
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.events.ConversationMessage;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSource;
@@ -149,6 +150,28 @@ class PersistTopologyTest {
         assertEquals("0", header(letters.get(0), Topics.HEADER_DLQ_OFFSET));
         assertEquals("1", header(letters.get(1), Topics.HEADER_DLQ_OFFSET));
         assertEquals("ok", stored("good").data().get("name").asText());
+    }
+
+    @Test
+    void anEventTooLargeForTheRecordsDerivedFromItIsDeadLetteredWithABoundedReasonAndProcessingGoesOn() throws Exception {
+        // A record written by something other than the API, just under Kafka's limit: its outbox entry and
+        // change would not fit, and a record too large to produce would abort every retried transaction.
+        send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "big", "2024-01-01T00:00:00.000001",
+                data("{\"description\":\"" + "\\u0001".repeat(Limits.MAX_PROCESSABLE_EVENT_BYTES / 6) + "\"}"));
+        // A reason that quotes a hostile key is cut, so the dead letter's headers stay bounded.
+        String hostileKey = "k".repeat(5000);
+        profiles.pipeInput(hostileKey, JsonCodec.toBytes(EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, "other",
+                null, new ProfileRecord("other", "2024-01-01T00:00:00.000001", data("{}")).toJson())));
+        send(EventType.PROFILE_CREATED, EventSource.API, "after", "2024-01-01T00:00:00.000001", data("{\"name\":\"ok\"}"));
+        flush();
+        List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+        assertEquals(2, letters.size());
+        assertTrue(header(letters.get(0), Topics.HEADER_DLQ_REASON).startsWith("event too large"));
+        assertNull(stored("big"));
+        String reason = header(letters.get(1), Topics.HEADER_DLQ_REASON);
+        assertEquals(Limits.MAX_DEAD_LETTER_REASON_BYTES, reason.getBytes(StandardCharsets.UTF_8).length);
+        assertTrue(reason.endsWith("..."));
+        assertEquals("ok", stored("after").data().get("name").asText());
     }
 
     @Test

@@ -3,14 +3,17 @@ package io.agentmatch.processor.project;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.MatchProjection;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.Topics;
 import io.agentmatch.matching.Embedder;
 import io.agentmatch.processor.health.ProcessorMetrics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +101,30 @@ class ProjectTopologyTest {
 
     private List<TestRecord<String, byte[]>> emitted() {
         return projections.readRecordsToList();
+    }
+
+    @Test
+    void aProjectionTooLargeForKafkaIsDeadLetteredAndRemovedFromMatchingAndTheProjectorGoesOn() throws Exception {
+        TestOutputTopic<String, byte[]> deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        change("big", 1, "{\"job\":\"Plumber\",\"description\":\"pipes\"}");
+        assertEquals(1, emitted().size());
+        // A change from an older producer whose projection, with the city and embedding, exceeds a Kafka record.
+        change("big", 2, "{\"job\":\"Plumber\",\"description\":\"" + "\\u0001".repeat(Limits.KAFKA_MAX_RECORD_BYTES / 6)
+                + "\"}");
+        change("next", 3, "{\"job\":\"Chef\",\"description\":\"cooking\"}");
+        List<TestRecord<String, byte[]>> out = emitted();
+        assertEquals(2, out.size());
+        assertEquals("big", out.get(0).key());
+        assertNull(out.get(0).value(), "never matched with its stale content");
+        assertEquals("next", out.get(1).key());
+        List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
+        assertEquals(1, letters.size());
+        assertEquals(2, ProfileChange.fromBytes(letters.get(0).value()).version());
+        String reason = new String(letters.get(0).headers().lastHeader(Topics.HEADER_DLQ_REASON).value(), StandardCharsets.UTF_8);
+        assertTrue(reason.startsWith("match projection too large"), reason);
+        assertEquals(topics.profileChanges(), new String(letters.get(0).headers().lastHeader(Topics.HEADER_DLQ_TOPIC).value(),
+                StandardCharsets.UTF_8));
     }
 
     @Test

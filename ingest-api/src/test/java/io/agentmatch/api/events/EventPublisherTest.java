@@ -1,0 +1,110 @@
+package io.agentmatch.api.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.api.http.ApiError;
+import io.agentmatch.contract.Limits;
+import io.agentmatch.contract.events.EventEnvelope;
+import io.agentmatch.contract.events.EventSource;
+import io.agentmatch.contract.events.EventType;
+import io.agentmatch.contract.events.ProfileRecord;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** How a failed send is answered, and which failures make the API refuse everyone's writes for a while. */
+class EventPublisherTest {
+    private final MockProducer<String, byte[]> producer =
+            new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+    private final EventPublisher publisher = new EventPublisher(producer, new SimpleMeterRegistry());
+
+    private static EventEnvelope event(String description) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("description", description);
+        return EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, "p1", null,
+                new ProfileRecord("p1", "2024-01-01T00:00:00.000001", data).toJson());
+    }
+
+    private static ApiError failure(CompletableFuture<RecordMetadata> result) {
+        assertTrue(result.isCompletedExceptionally());
+        try {
+            result.join();
+            throw new AssertionError("not failed");
+        } catch (CompletionException e) {
+            return (ApiError) e.getCause();
+        }
+    }
+
+    @Test
+    void aRecordTooLargeIsA413ForThatRequestAndNeverAnOutage() {
+        CompletableFuture<RecordMetadata> large = publisher.publish("t", event("x"));
+        producer.errorNext(new RecordTooLargeException("The message is 2000000 bytes when serialized"));
+        ApiError error = failure(large);
+        assertEquals(413, error.status());
+        assertTrue(error.getMessage().startsWith("request body:"), error.getMessage());
+        assertTrue(publisher.isAvailable(), "another client's write is not refused for it");
+
+        CompletableFuture<RecordMetadata> next = publisher.publish("t", event("y"));
+        assertTrue(producer.completeNext());
+        assertFalse(next.isCompletedExceptionally());
+    }
+
+    @Test
+    void anEventOverTheDerivedLimitIsRefusedBeforeSendingEvenWhileKafkaIsDown() {
+        // U+0001 is 6 bytes of JSON: a 1 MiB body of them is an event over the limit.
+        CompletableFuture<RecordMetadata> down = publisher.publish("t", event("x"));
+        producer.errorNext(new TimeoutException("Expiring 1 record(s)"));
+        assertEquals(503, failure(down).status());
+        assertFalse(publisher.isAvailable());
+
+        ApiError error = failure(publisher.publish("t", event("\u0001".repeat(Limits.MAX_EVENT_BYTES / 6))));
+        assertEquals(413, error.status());
+        assertTrue(error.getMessage().contains("the limit is " + Limits.MAX_EVENT_BYTES), error.getMessage());
+        assertEquals(1, producer.history().size(), "only the first event was sent");
+    }
+
+    @Test
+    void anEventThatCannotBeWrittenAsJsonIsA400AndNeverAnOutage() {
+        // Nested deeper than the JSON writer takes: a bad input, which used to mark Kafka down.
+        ObjectNode deep = JsonNodeFactory.instance.objectNode();
+        ObjectNode level = deep;
+        for (int i = 0; i < 64; i++) {
+            level = level.putObject("a");
+        }
+        ApiError error = failure(publisher.publish("t", EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, "p1",
+                null, deep)));
+        assertEquals(400, error.status());
+        assertTrue(error.getMessage().startsWith("request body:"), error.getMessage());
+        assertTrue(publisher.isAvailable());
+        assertEquals(0, producer.history().size());
+    }
+
+    @Test
+    void onlyErrorsThatSayTheClusterIsUnreachableMarkKafkaDown() {
+        CompletableFuture<RecordMetadata> refused = publisher.publish("t", event("x"));
+        producer.errorNext(new TopicAuthorizationException("not authorized"));
+        assertEquals(503, failure(refused).status());
+        assertTrue(publisher.isAvailable(), "a refusal of one record is no outage");
+
+        CompletableFuture<RecordMetadata> replicas = publisher.publish("t", event("x"));
+        producer.errorNext(new NotEnoughReplicasException("1 of 3 in sync"));
+        assertEquals(503, failure(replicas).status());
+        assertFalse(publisher.isAvailable(), "too few replicas refuses every acks=all write");
+        // While down, other writes answer 503 at once without reaching the producer.
+        int sent = producer.history().size();
+        assertEquals(503, failure(publisher.publish("t", event("y"))).status());
+        assertEquals(sent, producer.history().size());
+    }
+}
