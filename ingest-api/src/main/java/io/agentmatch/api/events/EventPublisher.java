@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * unreachable, requests fail fast with 503 instead of each waiting out the timeout; one request
  * at a time probes whether it is back.
  */
-public final class EventPublisher implements AutoCloseable {
+public final class EventPublisher implements EventSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
     private static final long PROBE_INTERVAL_MS = 500;
 
@@ -57,6 +57,7 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** Completes with the record's position once acknowledged, or exceptionally with a 503 {@link ApiError}. */
+    @Override
     public CompletableFuture<RecordMetadata> publish(String topic, EventEnvelope event) {
         long down = downSince.get();
         if (down != 0) {

@@ -3,9 +3,11 @@ package io.agentmatch.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agentmatch.api.events.EventPublisher;
-import io.agentmatch.api.storage.ConversationReader;
+import io.agentmatch.api.events.EventSink;
+import io.agentmatch.api.storage.ConversationStore;
+import io.agentmatch.api.storage.ConversationStore.MessageFilter;
 import io.agentmatch.api.storage.Page;
+import io.agentmatch.api.storage.Pages;
 import io.agentmatch.contract.events.ConversationMessage;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSource;
@@ -23,12 +25,14 @@ public final class ConversationRoutes {
     private static final int MAX_MESSAGE_CHARS = 100_000;
     private static final int MAX_NAME_CHARS = 256;
 
-    private final EventPublisher publisher;
-    private final ConversationReader reader;
+    private static final int PAGE = 1000;
+
+    private final EventSink publisher;
+    private final ConversationStore reader;
     private final RequestBodies bodies;
     private final String topic;
 
-    public ConversationRoutes(EventPublisher publisher, ConversationReader reader, RequestBodies bodies, String topic) {
+    public ConversationRoutes(EventSink publisher, ConversationStore reader, RequestBodies bodies, String topic) {
         this.publisher = publisher;
         this.reader = reader;
         this.bodies = bodies;
@@ -66,7 +70,9 @@ public final class ConversationRoutes {
     /** GET /conversation/{conversation_id}: the messages in time order. */
     public void byConversation(Context ctx) {
         String conversationId = Params.id(ctx, "conversation_id");
-        Page<ObjectNode> page = reader.byConversation(conversationId, Params.limit(ctx, 0, 10_000), ctx.queryParam("cursor"));
+        MessageFilter filter = MessageFilter.conversation(conversationId);
+        Page<ObjectNode> page = Pages.collect((max, cursor) -> reader.messagePage(filter, max, cursor),
+                Params.limit(ctx, 0, 10_000), PAGE, ctx.queryParam("cursor"));
         ObjectNode body = Responses.success("Found " + page.items().size() + " messages");
         body.put("conversation_id", conversationId);
         ArrayNode messages = body.putArray("messages");
@@ -83,7 +89,9 @@ public final class ConversationRoutes {
         if (agentId.isBlank() || agentId.length() > MAX_NAME_CHARS) {
             throw ApiError.badRequest("agent_id: must be 1 to " + MAX_NAME_CHARS + " characters");
         }
-        Page<ObjectNode> page = reader.byAgent(agentId, Params.limit(ctx, 0, 10_000), ctx.queryParam("cursor"));
+        MessageFilter filter = MessageFilter.agent(agentId);
+        Page<ObjectNode> page = Pages.collect((max, cursor) -> reader.messagePage(filter, max, cursor),
+                Params.limit(ctx, 0, 10_000), PAGE, ctx.queryParam("cursor"));
         ObjectNode body = Responses.success("Found " + page.items().size() + " messages");
         body.put("agent_id", agentId);
         ArrayNode conversations = body.putArray("conversations");

@@ -2,38 +2,40 @@ package io.agentmatch.api.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agentmatch.api.events.EventPublisher;
+import io.agentmatch.api.events.EventSink;
 import io.agentmatch.api.storage.Page;
-import io.agentmatch.api.storage.ProfileReader;
+import io.agentmatch.api.storage.Pages;
+import io.agentmatch.api.storage.ProfileStore;
+import io.agentmatch.api.storage.ProfileStore.ProfileFilter;
+import io.agentmatch.api.storage.StoredProfile;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.IdempotencyIds;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.Timestamps;
-import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.contract.validation.ProfileValidator;
 import io.agentmatch.contract.validation.ValidationException;
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The profile routes: the legacy ones (/store, /retrieve, /list) and ours (/profiles). */
 public final class ProfileRoutes {
     private static final int DEFAULT_PAGE = 100;
     private static final int MAX_PAGE = 1000;
 
-    private final EventPublisher publisher;
-    private final ProfileReader reader;
+    private static final int PAGE = 1000;
+
+    private final EventSink publisher;
+    private final ProfileStore reader;
     private final RequestBodies bodies;
     private final String topic;
     private final Duration maxWait;
 
-    public ProfileRoutes(EventPublisher publisher, ProfileReader reader, RequestBodies bodies, String topic, Duration maxWait) {
+    public ProfileRoutes(EventSink publisher, ProfileStore reader, RequestBodies bodies, String topic, Duration maxWait) {
         this.publisher = publisher;
         this.reader = reader;
         this.bodies = bodies;
@@ -58,23 +60,23 @@ public final class ProfileRoutes {
         long minVersion = Params.minVersion(ctx);
         Duration wait = Params.await(ctx, maxWait);
         long deadline = System.nanoTime() + wait.toNanos();
-        Optional<Map<String, AttributeValue>> item = reader.item(id);
+        Optional<StoredProfile> item = reader.find(id);
         while (!visible(item, minVersion) && System.nanoTime() < deadline) {
             sleep(25);
-            item = reader.item(id);
+            item = reader.find(id);
         }
         if (item.isEmpty()) {
             throw ApiError.notFound("Profile " + id + " not found");
         }
         ObjectNode body = Responses.success("Profile retrieved successfully");
-        body.set("data", ProfileItems.toRecord(item.get()).toJson());
-        ctx.header("X-Profile-Version", Long.toString(ProfileItems.versionOf(item.get())));
+        body.set("data", item.get().record().toJson());
+        ctx.header("X-Profile-Version", Long.toString(item.get().version()));
         Responses.send(ctx, 200, body);
     }
 
     /** GET /list: every id (all Scan pages), or one page with {@code limit} and {@code cursor}. */
     public void list(Context ctx) {
-        Page<String> page = reader.ids(Params.limit(ctx, 0, 100_000), ctx.queryParam("cursor"));
+        Page<String> page = Pages.collect(reader::idPage, Params.limit(ctx, 0, 100_000), PAGE, ctx.queryParam("cursor"));
         ObjectNode body = Responses.success("Found " + page.items().size() + " stored profiles");
         ArrayNode ids = body.putArray("ids");
         page.items().forEach(ids::add);
@@ -91,8 +93,9 @@ public final class ProfileRoutes {
         if (job != null && location != null) {
             throw ApiError.badRequest("job and location: give one of them, not both");
         }
-        Page<ProfileRecord> page = reader.query(job, location, Params.limit(ctx, DEFAULT_PAGE, MAX_PAGE),
-                ctx.queryParam("cursor"));
+        ProfileFilter filter = new ProfileFilter(job, location);
+        Page<ProfileRecord> page = Pages.collect((max, cursor) -> reader.profilePage(filter, max, cursor),
+                Params.limit(ctx, DEFAULT_PAGE, MAX_PAGE), PAGE, ctx.queryParam("cursor"));
         ObjectNode body = Responses.success("Found " + page.items().size() + " profiles");
         ArrayNode profiles = body.putArray("profiles");
         page.items().forEach(p -> profiles.add(p.toJson()));
@@ -107,7 +110,8 @@ public final class ProfileRoutes {
     public void update(Context ctx) {
         String id = Params.id(ctx, "id");
         ObjectNode data = validData(bodies.object(ctx));
-        ProfileRecord current = reader.get(id).orElseThrow(() -> ApiError.notFound("Profile " + id + " not found"));
+        ProfileRecord current = reader.find(id).map(StoredProfile::record)
+                .orElseThrow(() -> ApiError.notFound("Profile " + id + " not found"));
         ProfileRecord record = new ProfileRecord(id, current.timestamp(), data);
         checkSize(record);
         EventEnvelope event = EventEnvelope.of(EventType.PROFILE_UPDATED, EventSource.API, id,
@@ -118,7 +122,7 @@ public final class ProfileRoutes {
     /** DELETE /profiles/{id}: removes the item and its match projection; 202 with the version. */
     public void delete(Context ctx) {
         String id = Params.id(ctx, "id");
-        if (reader.item(id).isEmpty()) {
+        if (reader.find(id).isEmpty()) {
             throw ApiError.notFound("Profile " + id + " not found");
         }
         ObjectNode payload = new ProfileRecord(id, null, null).toJson();
@@ -162,8 +166,8 @@ public final class ProfileRoutes {
         }
     }
 
-    private static boolean visible(Optional<Map<String, AttributeValue>> item, long minVersion) {
-        return item.isPresent() && ProfileItems.versionOf(item.get()) >= minVersion;
+    private static boolean visible(Optional<StoredProfile> item, long minVersion) {
+        return item.isPresent() && item.get().version() >= minVersion;
     }
 
     private static String blankToNull(String value) {

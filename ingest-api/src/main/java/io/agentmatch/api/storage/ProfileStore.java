@@ -1,0 +1,26 @@
+package io.agentmatch.api.storage;
+
+import io.agentmatch.contract.events.ProfileRecord;
+import java.util.Optional;
+
+/**
+ * Reads of the profiles, one bounded round trip per call: the routes decide how many pages a
+ * request reads and how they are written out. {@link ProfileReader} reads DynamoDB; the route
+ * tests use an in-memory one.
+ */
+public interface ProfileStore {
+
+    /** The profile as stored now (a consistent read), or empty. */
+    Optional<StoredProfile> find(String id);
+
+    /** One page of ids: at most {@code max} of them, after {@code cursor} (null: from the start). */
+    Page<String> idPage(int max, String cursor);
+
+    /** One page of profiles whose job or city equals the filter's (all profiles when both are null). */
+    Page<ProfileRecord> profilePage(ProfileFilter filter, int max, String cursor);
+
+    /** Profiles by job (the job index), by city (the location index), or all of them. */
+    record ProfileFilter(String job, String city) {
+        public static final ProfileFilter ALL = new ProfileFilter(null, null);
+    }
+}
