@@ -170,6 +170,16 @@ class ApiIT {
         expectError(http.post("/match", "{\"description\":\"x\",\"maxPrice\":\"low\"}"), 400, "maxPrice");
         expectError(http.get("/list?limit=0"), 400, "limit");
         expectError(http.get("/list?cursor=garbage"), 400, "cursor");
+        // Crafted cursors that decode: the client's error, never a 503 that marks DynamoDB down.
+        for (String crafted : List.of("{\"foo\":\"bar\"}", "{\"id\":\"" + "x".repeat(1500) + "\"}", "{\"id\":\"a\",\"job\":\"b\"}")) {
+            String cursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(crafted.getBytes(StandardCharsets.UTF_8));
+            expectError(http.get("/list?cursor=" + cursor), 400, "cursor");
+            expectError(http.get("/profiles?job=Plumber&cursor=" + cursor), 400, "cursor");
+            expectError(http.get("/conversation/c1?cursor=" + cursor), 400, "cursor");
+        }
+        expectError(http.get("/profiles?job=" + "j".repeat(2049)), 400, "job");
+        assertEquals("up", http.get("/ready").json().get("dependencies").get("dynamodb").asText());
+        assertEquals(200, http.get("/list?limit=1").status());
         expectError(http.post("/store", "{}", Map.of("Idempotency-Key", " ")), 400, "Idempotency-Key");
     }
 

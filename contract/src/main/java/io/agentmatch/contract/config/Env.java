@@ -21,6 +21,11 @@ public final class Env {
         return value == null || value.isBlank() ? fallback : value.trim();
     }
 
+    /** The value as given, blank or not; null only when the variable is not set at all. */
+    public String raw(String name) {
+        return vars.get(name);
+    }
+
     public String optional(String name) {
         return get(name, null);
     }

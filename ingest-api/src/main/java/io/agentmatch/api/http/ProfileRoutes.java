@@ -93,6 +93,8 @@ public final class ProfileRoutes {
         if (job != null && location != null) {
             throw ApiError.badRequest("job and location: give one of them, not both");
         }
+        checkKeyValue("job", job);
+        checkKeyValue("location", location);
         ProfileFilter filter = new ProfileFilter(job, location);
         Page<ProfileRecord> page = Pages.collect((max, cursor) -> reader.profilePage(filter, max, cursor),
                 Params.limit(ctx, DEFAULT_PAGE, MAX_PAGE), PAGE, ctx.queryParam("cursor"));
@@ -168,6 +170,13 @@ public final class ProfileRoutes {
 
     private static boolean visible(Optional<StoredProfile> item, long minVersion) {
         return item.isPresent() && item.get().version() >= minVersion;
+    }
+
+    /** A GSI key value DynamoDB would refuse can match nothing: the client's error, named. */
+    private static void checkKeyValue(String parameter, String value) {
+        if (value != null && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 2048) {
+            throw ApiError.badRequest(parameter + ": must be at most 2048 bytes (UTF-8)");
+        }
     }
 
     private static String blankToNull(String value) {

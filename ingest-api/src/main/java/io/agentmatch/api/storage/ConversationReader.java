@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.storage.ConversationItems;
 import io.agentmatch.contract.storage.TableDefinitions;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -24,7 +25,10 @@ public final class ConversationReader implements ConversationStore {
     public Page<ObjectNode> messagePage(MessageFilter filter, int max, String cursor) {
         String index = filter.byAgent() ? TableDefinitions.AGENT_CONVERSATIONS_INDEX : null;
         String attribute = filter.byAgent() ? ConversationItems.AGENT_ID : ConversationItems.CONVERSATION_ID;
-        Map<String, AttributeValue> from = Cursors.decode(cursor);
+        Set<String> key = filter.byAgent()
+                ? Set.of(ConversationItems.CONVERSATION_ID, ConversationItems.TIMESTAMP, ConversationItems.AGENT_ID)
+                : Set.of(ConversationItems.CONVERSATION_ID, ConversationItems.TIMESTAMP);
+        Map<String, AttributeValue> from = Cursors.decode(cursor, key, Map.of(attribute, filter.value()));
         QueryResponse page = reads.call("conversation messages", () -> dynamo.query(b -> b
                 .tableName(table).indexName(index)
                 .keyConditionExpression("#k = :v")

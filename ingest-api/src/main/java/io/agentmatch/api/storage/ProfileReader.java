@@ -6,6 +6,7 @@ import io.agentmatch.contract.storage.TableDefinitions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -39,7 +40,7 @@ public final class ProfileReader implements ProfileStore {
 
     @Override
     public Page<String> idPage(int max, String cursor) {
-        Map<String, AttributeValue> from = Cursors.decode(cursor);
+        Map<String, AttributeValue> from = Cursors.decode(cursor, Set.of(ProfileItems.ID), Map.of());
         ScanResponse page = reads.call("the profile list", () -> dynamo.scan(b -> b.tableName(table)
                 .projectionExpression("#id").expressionAttributeNames(Map.of("#id", ProfileItems.ID))
                 .exclusiveStartKey(from).limit(max)));
@@ -49,10 +50,10 @@ public final class ProfileReader implements ProfileStore {
 
     @Override
     public Page<ProfileRecord> profilePage(ProfileFilter filter, int max, String cursor) {
-        Map<String, AttributeValue> from = Cursors.decode(cursor);
         List<Map<String, AttributeValue>> items;
         Map<String, AttributeValue> lastKey;
         if (filter.job() == null && filter.city() == null) {
+            Map<String, AttributeValue> from = Cursors.decode(cursor, Set.of(ProfileItems.ID), Map.of());
             ScanResponse page = reads.call("profiles", () -> dynamo.scan(b -> b.tableName(table)
                     .exclusiveStartKey(from).limit(max)));
             items = page.items();
@@ -62,6 +63,7 @@ public final class ProfileReader implements ProfileStore {
             String index = byJob ? TableDefinitions.JOB_INDEX : TableDefinitions.LOCATION_INDEX;
             String attribute = byJob ? ProfileItems.JOB : ProfileItems.LOCATION_CITY;
             String value = byJob ? filter.job() : filter.city();
+            Map<String, AttributeValue> from = Cursors.decode(cursor, Set.of(ProfileItems.ID, attribute), Map.of(attribute, value));
             QueryResponse page = reads.call("profiles by " + attribute, () -> dynamo.query(b -> b.tableName(table)
                     .indexName(index)
                     .keyConditionExpression("#k = :v")
