@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param dynamoTimeout     a read DynamoDB has not answered by then answers 503
  * @param maxReadYourWrite  the longest a {@code wait} parameter may hold a read
  * @param benchNoop         serve {@code POST /bench/noop} (the benchmark's HTTP bound); never in production
+ * @param idempotencyKeys   how many recent Idempotency-Keys an instance remembers with their request and answer
  */
 public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes, Duration kafkaTimeout,
-                        Duration dynamoTimeout, Duration maxReadYourWrite, boolean matching, boolean benchNoop) {
+                        Duration dynamoTimeout, Duration maxReadYourWrite, boolean matching, boolean benchNoop,
+                        int idempotencyKeys) {
 
     public ApiConfig {
         if (apiToken != null && apiToken.isBlank()) {
@@ -34,7 +36,8 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
                 Duration.ofMillis(env.getInt("API_DYNAMODB_TIMEOUT_MS", 3000)),
                 Duration.ofMillis(env.getInt("API_MAX_WAIT_MS", 10_000)),
                 env.getBoolean("API_MATCHING", true),
-                env.getBoolean("API_BENCH_NOOP", false));
+                env.getBoolean("API_BENCH_NOOP", false),
+                env.getInt("API_IDEMPOTENCY_KEYS", 20_000));
     }
 
     /** Unset: no auth. Set: the trimmed token, and a blank one stays blank so that the constructor refuses it. */
@@ -45,11 +48,11 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
 
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, apiToken, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching,
-                benchNoop);
+                benchNoop, idempotencyKeys);
     }
 
     public ApiConfig withToken(String token) {
         return new ApiConfig(host, port, token, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching,
-                benchNoop);
+                benchNoop, idempotencyKeys);
     }
 }

@@ -2,6 +2,7 @@ package io.agentmatch.api;
 
 import io.agentmatch.api.http.ApiError;
 import io.agentmatch.api.http.ConversationRoutes;
+import io.agentmatch.api.http.Idempotency;
 import io.agentmatch.api.http.JsonErrorHandler;
 import io.agentmatch.api.http.MatchRoutes;
 import io.agentmatch.api.http.OpsRoutes;
@@ -47,8 +48,8 @@ public final class IngestApi implements AutoCloseable {
     private IngestApi(ApiConfig api, ApiParts parts) {
         this.config = api;
         this.parts = parts;
-        this.routes = routes(api, parts);
         var auth = new TokenAuth(api.apiToken());
+        this.routes = routes(api, parts, auth);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = api.host();
@@ -87,20 +88,22 @@ public final class IngestApi implements AutoCloseable {
     }
 
     /** The route tree, in one place: every route, its handler and the status codes it answers. */
-    private static List<Route> routes(ApiConfig api, ApiParts parts) {
+    private static List<Route> routes(ApiConfig api, ApiParts parts, TokenAuth auth) {
         RequestBodies bodies = new RequestBodies(api.maxBodyBytes());
+        Idempotency idempotency = new Idempotency(api.idempotencyKeys());
+        String tokenScope = auth.scope();
         var profiles = new ProfileRoutes(parts.events(), parts.profiles(), bodies, parts.topics().profileEvents(),
-                api.maxReadYourWrite());
+                api.maxReadYourWrite(), idempotency, tokenScope);
         var conversations = new ConversationRoutes(parts.events(), parts.conversations(), bodies,
-                parts.topics().conversationEvents());
+                parts.topics().conversationEvents(), idempotency, tokenScope);
         var ops = new OpsRoutes(parts.probes(), parts.registry());
         boolean guarded = api.apiToken() != null;
         List<Route> routes = new ArrayList<>();
         // The legacy routes, same shapes and status codes.
-        routes.add(new Route(HandlerType.POST, "/store", secured(guarded, 201, 400, 413, 415, 503), profiles::store));
+        routes.add(new Route(HandlerType.POST, "/store", secured(guarded, 201, 400, 413, 415, 422, 503), profiles::store));
         routes.add(new Route(HandlerType.GET, "/retrieve/{id}", secured(guarded, 200, 400, 404, 503), profiles::retrieve));
         routes.add(new Route(HandlerType.GET, "/list", secured(guarded, 200, 400, 503), profiles::list));
-        routes.add(new Route(HandlerType.POST, "/conversation", secured(guarded, 201, 400, 413, 415, 503),
+        routes.add(new Route(HandlerType.POST, "/conversation", secured(guarded, 201, 400, 413, 415, 422, 503),
                 conversations::post));
         routes.add(new Route(HandlerType.GET, "/conversation/{conversation_id}", secured(guarded, 200, 400, 503),
                 conversations::byConversation));
@@ -114,9 +117,9 @@ public final class IngestApi implements AutoCloseable {
         routes.add(new Route(HandlerType.GET, "/health", List.of(200), ops::health));
         // Ours.
         routes.add(new Route(HandlerType.GET, "/profiles", secured(guarded, 200, 400, 503), profiles::query));
-        routes.add(new Route(HandlerType.PUT, "/profiles/{id}", secured(guarded, 202, 400, 404, 413, 415, 503),
+        routes.add(new Route(HandlerType.PUT, "/profiles/{id}", secured(guarded, 202, 400, 404, 413, 415, 422, 503),
                 profiles::update));
-        routes.add(new Route(HandlerType.DELETE, "/profiles/{id}", secured(guarded, 202, 400, 404, 503), profiles::delete));
+        routes.add(new Route(HandlerType.DELETE, "/profiles/{id}", secured(guarded, 202, 400, 404, 422, 503), profiles::delete));
         routes.add(new Route(HandlerType.GET, "/ready", List.of(200, 503), ops::ready));
         routes.add(new Route(HandlerType.GET, "/metrics", secured(guarded, 200), ops::metrics));
         routes.add(new Route(HandlerType.GET, "/openapi.json", secured(guarded, 200), ops::openApi));

@@ -38,11 +38,12 @@ class ApiIT {
     private static ProcessorApp processor;
     private static IngestApi api;
     private static Http http;
+    private static PipelineConfig config;
 
     @BeforeAll
     static void start() throws Exception {
         stack = TestStack.shared();
-        PipelineConfig config = stack.isolatedConfig("api");
+        config = stack.isolatedConfig("api");
         processor = ProcessorApp.start(config, Files.createTempDirectory("api-it-processor"));
         api = IngestApi.start(config, ApiConfig.fromEnv(new Env(Map.of())).withPort(0));
         http = new Http(api.port(), null);
@@ -191,6 +192,16 @@ class ApiIT {
         String second = http.post("/store", "{\"name\":\"Once\"}", key).json().get("id").asText();
         assertEquals(first, second);
         retrieveWhenVisible(first);
+        expectError(http.post("/store", "{\"name\":\"Twice\"}", key), 422, "Idempotency-Key");
+        // Another instance (or this one after a restart) does not remember the key: the stored profile answers.
+        try (IngestApi other = IngestApi.start(config,
+                ApiConfig.fromEnv(new Env(Map.of("API_MATCHING", "false"))).withPort(0))) {
+            Http otherHttp = new Http(other.port(), null);
+            expectError(otherHttp.post("/store", "{\"name\":\"Twice\"}", key), 422, "Idempotency-Key");
+            Http.Response retried = otherHttp.post("/store", "{\"name\":\"Once\"}", key);
+            assertEquals(201, retried.status(), retried.body());
+            assertEquals(first, retried.json().get("id").asText());
+        }
 
         Map<String, String> messageKey = Map.of("Idempotency-Key", "msg-" + System.nanoTime());
         String body = "{\"agent_id\":\"idem-agent\",\"message\":\"only once\",\"sender\":\"user\"}";

@@ -271,4 +271,20 @@ class RoutesTest {
         assertEquals(conversation, http.post("/conversation", body, messageKey).json().get("conversation_id").asText());
         assertEquals(1, http.get("/conversation/" + conversation).json().get("messages").size());
     }
+
+    @Test
+    void aKeyReusedWithAnotherRequestIs422OnEveryWriteRoute() {
+        Map<String, String> key = Map.of("Idempotency-Key", "conflict-1");
+        String a = STATUSES.expect("POST /store", http.post("/store", "{\"name\":\"A\"}", key), 201).json().get("id").asText();
+        STATUSES.expectError("POST /store", http.post("/store", "{\"name\":\"B\"}", key), 422, "Idempotency-Key");
+        String b = store("{\"name\":\"B\"}");
+        STATUSES.expect("PUT /profiles/{id}", http.put("/profiles/" + a, "{\"name\":\"A2\"}", key), 202);
+        STATUSES.expectError("PUT /profiles/{id}", http.put("/profiles/" + b, "{\"name\":\"A2\"}", key), 422, "Idempotency-Key");
+        STATUSES.expect("DELETE /profiles/{id}", http.delete("/profiles/" + a, key), 202);
+        STATUSES.expectError("DELETE /profiles/{id}", http.delete("/profiles/" + b, key), 422, "Idempotency-Key");
+        String message = "{\"agent_id\":\"a\",\"message\":\"m\",\"sender\":\"s\"}";
+        STATUSES.expect("POST /conversation", http.post("/conversation", message, key), 201);
+        STATUSES.expectError("POST /conversation", http.post("/conversation", message.replace("\"m\"", "\"n\""), key), 422,
+                "Idempotency-Key");
+    }
 }

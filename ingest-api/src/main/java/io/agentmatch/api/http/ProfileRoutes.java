@@ -11,13 +11,14 @@ import io.agentmatch.api.storage.StoredProfile;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
-import io.agentmatch.contract.events.IdempotencyIds;
+import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.Timestamps;
 import io.agentmatch.contract.validation.ProfileValidator;
 import io.agentmatch.contract.validation.ValidationException;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -28,14 +29,23 @@ public final class ProfileRoutes {
     private static final int MAX_PAGE = 1000;
 
     private static final int PAGE = 1000;
+    private static final String STORE = "POST /store";
+    private static final String UPDATE = "PUT /profiles/{id}";
+    private static final String DELETE = "DELETE /profiles/{id}";
+    private static final String VERSION_HEADER = "X-Profile-Version";
 
     private final EventSink publisher;
     private final ProfileStore reader;
     private final RequestBodies bodies;
     private final String topic;
     private final Duration maxWait;
+    private final Idempotency idempotency;
+    private final String tokenScope;
 
-    public ProfileRoutes(EventSink publisher, ProfileStore reader, RequestBodies bodies, String topic, Duration maxWait) {
+    public ProfileRoutes(EventSink publisher, ProfileStore reader, RequestBodies bodies, String topic, Duration maxWait,
+                         Idempotency idempotency, String tokenScope) {
+        this.idempotency = idempotency;
+        this.tokenScope = tokenScope;
         this.publisher = publisher;
         this.reader = reader;
         this.bodies = bodies;
@@ -43,15 +53,64 @@ public final class ProfileRoutes {
         this.maxWait = maxWait;
     }
 
-    /** POST /store: 201 once Kafka acknowledged the event; a retried Idempotency-Key yields the same id. */
+    /**
+     * POST /store: 201 once Kafka acknowledged the event. With an Idempotency-Key, the id is derived
+     * from the key; a retry with the same body answers as the first time, another body 422.
+     */
     public void store(Context ctx) {
         ObjectNode data = validData(bodies.object(ctx));
-        String key = Params.idempotencyKey(ctx);
-        String id = key == null ? UUID.randomUUID().toString() : IdempotencyIds.derive("profile", key);
-        ProfileRecord record = new ProfileRecord(id, Timestamps.now(), data);
-        checkSize(record);
-        EventEnvelope event = EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, id, key, record.toJson());
-        publish(ctx, event, 201, "Profile stored successfully");
+        Idempotency.Claim claim = idempotency.claim(ctx, STORE, data, tokenScope);
+        if (claim instanceof Idempotency.Repeat repeat) {
+            Replies.replay(ctx, repeat);
+            return;
+        }
+        Idempotency.First first = (Idempotency.First) claim;
+        try {
+            String id = first == null ? UUID.randomUUID().toString() : Idempotency.derive("profile", first);
+            if (first != null) {
+                Optional<StoredProfile> stored = findForRetry(id);
+                if (stored.isPresent()) {
+                    answerFromStore(ctx, first, stored.get());
+                    return;
+                }
+            }
+            ProfileRecord record = new ProfileRecord(id, Timestamps.now(), data);
+            checkSize(record);
+            EventEnvelope event = EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, id,
+                    first == null ? null : first.key(), record.toJson())
+                    .withRequestFingerprint(first == null ? null : first.fingerprint());
+            publish(ctx, event, 201, "Profile stored successfully", first, STORE);
+        } catch (RuntimeException e) {
+            release(first, STORE, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A keyed create whose profile is already stored (retried after this instance forgot the key,
+     * or on another instance): the stored fingerprint says whether it is the same request.
+     * A profile stored before fingerprints were recorded has none: answered as a retry.
+     */
+    private void answerFromStore(Context ctx, Idempotency.First first, StoredProfile stored) {
+        if (stored.requestFingerprint() != null && !stored.requestFingerprint().equals(first.fingerprint())) {
+            throw Idempotency.conflict(first.key());
+        }
+        ObjectNode body = Responses.success("Profile stored successfully");
+        body.put("id", stored.record().id());
+        body.put("status", "success");
+        Idempotency.Answer answer = new Idempotency.Answer(201, JsonCodec.toBytes(body),
+                Map.of(VERSION_HEADER, Long.toString(stored.version())));
+        idempotency.answered(first, answer);
+        answer.send(ctx);
+    }
+
+    /** The stored profile for a retry check, or empty when DynamoDB cannot say (the fold is the backstop). */
+    private Optional<StoredProfile> findForRetry(String id) {
+        try {
+            return reader.find(id);
+        } catch (ApiError e) {
+            return Optional.empty();
+        }
     }
 
     /** GET /retrieve/{id}: the legacy record; {@code wait} (ms) and {@code minVersion} read your own write. */
@@ -112,31 +171,61 @@ public final class ProfileRoutes {
     public void update(Context ctx) {
         String id = Params.id(ctx, "id");
         ObjectNode data = validData(bodies.object(ctx));
-        ProfileRecord current = reader.find(id).map(StoredProfile::record)
-                .orElseThrow(() -> ApiError.notFound("Profile " + id + " not found"));
-        ProfileRecord record = new ProfileRecord(id, current.timestamp(), data);
-        checkSize(record);
-        EventEnvelope event = EventEnvelope.of(EventType.PROFILE_UPDATED, EventSource.API, id,
-                Params.idempotencyKey(ctx), record.toJson());
-        publish(ctx, event, 202, "Profile update accepted");
+        Idempotency.Claim claim = idempotency.claim(ctx, UPDATE, data, tokenScope);
+        if (claim instanceof Idempotency.Repeat repeat) {
+            Replies.replay(ctx, repeat);
+            return;
+        }
+        Idempotency.First first = (Idempotency.First) claim;
+        try {
+            ProfileRecord current = reader.find(id).map(StoredProfile::record)
+                    .orElseThrow(() -> ApiError.notFound("Profile " + id + " not found"));
+            ProfileRecord record = new ProfileRecord(id, current.timestamp(), data);
+            checkSize(record);
+            EventEnvelope event = EventEnvelope.of(EventType.PROFILE_UPDATED, EventSource.API, id,
+                    first == null ? null : first.key(), record.toJson());
+            publish(ctx, event, 202, "Profile update accepted", first, UPDATE);
+        } catch (RuntimeException e) {
+            release(first, UPDATE, e);
+            throw e;
+        }
     }
 
     /** DELETE /profiles/{id}: removes the item and its match projection; 202 with the version. */
     public void delete(Context ctx) {
         String id = Params.id(ctx, "id");
-        if (reader.find(id).isEmpty()) {
-            throw ApiError.notFound("Profile " + id + " not found");
+        Idempotency.Claim claim = idempotency.claim(ctx, DELETE, null, tokenScope);
+        if (claim instanceof Idempotency.Repeat repeat) {
+            Replies.replay(ctx, repeat);
+            return;
         }
-        ObjectNode payload = new ProfileRecord(id, null, null).toJson();
-        EventEnvelope event = EventEnvelope.of(EventType.PROFILE_DELETED, EventSource.API, id,
-                Params.idempotencyKey(ctx), payload);
-        publish(ctx, event, 202, "Profile deletion accepted");
+        Idempotency.First first = (Idempotency.First) claim;
+        try {
+            if (reader.find(id).isEmpty()) {
+                throw ApiError.notFound("Profile " + id + " not found");
+            }
+            ObjectNode payload = new ProfileRecord(id, null, null).toJson();
+            EventEnvelope event = EventEnvelope.of(EventType.PROFILE_DELETED, EventSource.API, id,
+                    first == null ? null : first.key(), payload);
+            publish(ctx, event, 202, "Profile deletion accepted", first, DELETE);
+        } catch (RuntimeException e) {
+            release(first, DELETE, e);
+            throw e;
+        }
     }
 
-    private void publish(Context ctx, EventEnvelope event, int status, String message) {
+    private void release(Idempotency.First first, String route, RuntimeException error) {
+        if (first != null) {
+            idempotency.failed(first, route, error);
+        }
+    }
+
+    private void publish(Context ctx, EventEnvelope event, int status, String message, Idempotency.First first,
+                         String route) {
         CompletableFuture<Void> done = publisher.publish(topic, event).handle((metadata, error) -> {
             if (error != null) {
-                ApiError apiError = error instanceof ApiError e ? e : ApiError.unavailable("Kafka is unavailable");
+                ApiError apiError = Replies.apiError(error);
+                release(first, route, apiError);
                 Responses.error(ctx, apiError.status(), apiError.getMessage());
                 return null;
             }
@@ -145,8 +234,13 @@ public final class ProfileRoutes {
             if (status == 202) {
                 body.put("version", metadata.offset());
             }
-            ctx.header("X-Profile-Version", Long.toString(metadata.offset()));
-            Responses.send(ctx, status, body);
+            body.put("status", "success");
+            Idempotency.Answer answer = new Idempotency.Answer(status, JsonCodec.toBytes(body),
+                    Map.of(VERSION_HEADER, Long.toString(metadata.offset())));
+            if (first != null) {
+                idempotency.answered(first, answer);
+            }
+            answer.send(ctx);
             return null;
         });
         ctx.future(() -> done);

@@ -35,7 +35,8 @@ public final class ProfileReader implements ProfileStore {
             return Optional.empty();
         }
         Map<String, AttributeValue> item = response.item();
-        return Optional.of(new StoredProfile(ProfileItems.toRecord(item), ProfileItems.versionOf(item)));
+        return Optional.of(new StoredProfile(ProfileItems.toRecord(item), ProfileItems.versionOf(item),
+                ProfileItems.requestFingerprintOf(item)));
     }
 
     @Override

@@ -20,11 +20,9 @@ import io.agentmatch.contract.storage.ConversationItems;
 import io.agentmatch.contract.storage.ProfileItems;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,7 +48,7 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
     private final TreeMap<String, StoredProfile> profiles = new TreeMap<>();
     private final TreeMap<String, ObjectNode> messages = new TreeMap<>();
     private final Map<String, String> lastTimestamps = new HashMap<>();
-    private final Set<String> seenMessages = new HashSet<>();
+    private final Map<String, String> seenMessages = new HashMap<>();
     private final List<String> deadLetters = new ArrayList<>();
     private final AtomicInteger reads = new AtomicInteger();
     private volatile Kafka kafka = Kafka.ACKS;
@@ -90,7 +88,7 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
         log.add(new Published("seed", null, offset));
         ledger.put(record.id(), new ProfileState(record.timestamp(), record.contentHash(),
                 io.agentmatch.contract.events.EventSource.API, false, offset));
-        profiles.put(record.id(), new StoredProfile(record, offset));
+        profiles.put(record.id(), new StoredProfile(record, offset, null));
         return offset;
     }
 
@@ -157,7 +155,8 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
             if (apply.isDelete()) {
                 profiles.remove(event.key());
             } else {
-                profiles.put(event.key(), new StoredProfile(apply.record(), published.offset()));
+                profiles.put(event.key(), new StoredProfile(apply.record(), published.offset(),
+                        apply.next().requestFingerprint()));
             }
         }
     }
@@ -166,11 +165,11 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
         EventEnvelope event = published.event();
         String seenKey = event.key() + "\u0000" + event.message().messageId();
         ConversationLedger.Decision decision = ConversationLedger.decide(lastTimestamps.get(event.key()),
-                seenMessages.contains(seenKey), event);
+                seenMessages.containsKey(seenKey), seenMessages.get(seenKey), event);
         if (decision instanceof ConversationLedger.Append append) {
             ConversationMessage message = append.message();
             lastTimestamps.put(event.key(), message.timestamp());
-            seenMessages.add(seenKey);
+            seenMessages.put(seenKey, event.requestFingerprint());
             messages.put(message.conversationId() + "\u0000" + message.timestamp(),
                     ConversationItems.toLegacyJson(ConversationItems.toItem(message)));
         }

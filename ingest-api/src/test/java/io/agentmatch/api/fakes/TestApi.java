@@ -16,7 +16,7 @@ import java.util.Map;
 
 /** The API in-process on port 0, on in-memory fakes of every collaborator. */
 public final class TestApi implements AutoCloseable {
-    public final FakePipeline pipeline = new FakePipeline();
+    public final FakePipeline pipeline;
     public final FakeFeed feed = new FakeFeed();
     public final MatchIndex index = new MatchIndex();
     public final FakeEmbedder embedder = new FakeEmbedder();
@@ -29,6 +29,12 @@ public final class TestApi implements AutoCloseable {
     }
 
     public TestApi(Map<String, String> env, String token) {
+        this(env, token, new FakePipeline());
+    }
+
+    /** An instance on {@code pipeline}: several instances on one pipeline are several API instances on one stack. */
+    public TestApi(Map<String, String> env, String token, FakePipeline pipeline) {
+        this.pipeline = pipeline;
         Map<String, String> vars = new HashMap<>(env);
         vars.putIfAbsent("API_PORT", "0");
         ApiConfig config = ApiConfig.fromEnv(new Env(vars));
