@@ -14,10 +14,11 @@ import java.time.Duration;
  * @param maxReadYourWrite  the longest a {@code wait} parameter may hold a read
  * @param benchNoop         serve {@code POST /bench/noop} (the benchmark's HTTP bound); never in production
  * @param idempotencyKeys   how many recent Idempotency-Keys an instance remembers with their request and answer
+ * @param maxParkedWaits    how many read-your-write waits may be parked at once; one more is answered 429
  */
 public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes, Duration kafkaTimeout,
                         Duration dynamoTimeout, Duration maxReadYourWrite, boolean matching, boolean benchNoop,
-                        int idempotencyKeys) {
+                        int idempotencyKeys, int maxParkedWaits) {
 
     public ApiConfig {
         if (apiToken != null && apiToken.isBlank()) {
@@ -37,7 +38,8 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
                 Duration.ofMillis(env.getInt("API_MAX_WAIT_MS", 10_000)),
                 env.getBoolean("API_MATCHING", true),
                 env.getBoolean("API_BENCH_NOOP", false),
-                env.getInt("API_IDEMPOTENCY_KEYS", 20_000));
+                env.getInt("API_IDEMPOTENCY_KEYS", 20_000),
+                env.getInt("API_MAX_PARKED_WAITS", 1000));
     }
 
     /** Unset: no auth. Set: the trimmed token, and a blank one stays blank so that the constructor refuses it. */
@@ -48,11 +50,11 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
 
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, apiToken, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching,
-                benchNoop, idempotencyKeys);
+                benchNoop, idempotencyKeys, maxParkedWaits);
     }
 
     public ApiConfig withToken(String token) {
         return new ApiConfig(host, port, token, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching,
-                benchNoop, idempotencyKeys);
+                benchNoop, idempotencyKeys, maxParkedWaits);
     }
 }

@@ -7,6 +7,7 @@ import io.agentmatch.api.http.JsonErrorHandler;
 import io.agentmatch.api.http.MatchRoutes;
 import io.agentmatch.api.http.OpsRoutes;
 import io.agentmatch.api.http.ProfileRoutes;
+import io.agentmatch.api.http.ReadYourWrites;
 import io.agentmatch.api.http.RequestBodies;
 import io.agentmatch.api.http.Responses;
 import io.agentmatch.api.http.TokenAuth;
@@ -15,6 +16,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,13 +45,17 @@ public final class IngestApi implements AutoCloseable {
     private final ApiConfig config;
     private final ApiParts parts;
     private final List<Route> routes;
+    private final ReadYourWrites waits;
     private final Javalin app;
 
     private IngestApi(ApiConfig api, ApiParts parts) {
         this.config = api;
         this.parts = parts;
         var auth = new TokenAuth(api.apiToken());
-        this.routes = routes(api, parts, auth);
+        this.waits = new ReadYourWrites(parts.profiles(), api.maxParkedWaits(), 2);
+        Gauge.builder("api_parked_waits", waits, ReadYourWrites::parked)
+                .description("read-your-write waits parked now").register(parts.registry());
+        this.routes = routes(api, parts, auth, waits);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = api.host();
@@ -88,12 +94,12 @@ public final class IngestApi implements AutoCloseable {
     }
 
     /** The route tree, in one place: every route, its handler and the status codes it answers. */
-    private static List<Route> routes(ApiConfig api, ApiParts parts, TokenAuth auth) {
+    private static List<Route> routes(ApiConfig api, ApiParts parts, TokenAuth auth, ReadYourWrites waits) {
         RequestBodies bodies = new RequestBodies(api.maxBodyBytes());
         Idempotency idempotency = new Idempotency(api.idempotencyKeys());
         String tokenScope = auth.scope();
         var profiles = new ProfileRoutes(parts.events(), parts.profiles(), bodies, parts.topics().profileEvents(),
-                api.maxReadYourWrite(), idempotency, tokenScope);
+                api.maxReadYourWrite(), idempotency, tokenScope, waits);
         var conversations = new ConversationRoutes(parts.events(), parts.conversations(), bodies,
                 parts.topics().conversationEvents(), idempotency, tokenScope);
         var ops = new OpsRoutes(parts.probes(), parts.registry());
@@ -101,7 +107,7 @@ public final class IngestApi implements AutoCloseable {
         List<Route> routes = new ArrayList<>();
         // The legacy routes, same shapes and status codes.
         routes.add(new Route(HandlerType.POST, "/store", secured(guarded, 201, 400, 413, 415, 422, 503), profiles::store));
-        routes.add(new Route(HandlerType.GET, "/retrieve/{id}", secured(guarded, 200, 400, 404, 503), profiles::retrieve));
+        routes.add(new Route(HandlerType.GET, "/retrieve/{id}", secured(guarded, 200, 400, 404, 429, 503), profiles::retrieve));
         routes.add(new Route(HandlerType.GET, "/list", secured(guarded, 200, 400, 503), profiles::list));
         routes.add(new Route(HandlerType.POST, "/conversation", secured(guarded, 201, 400, 413, 415, 422, 503),
                 conversations::post));
@@ -201,6 +207,7 @@ public final class IngestApi implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        waits.close();
         if (parts.matching() != null) {
             parts.matching().feed().close();
         }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * HTTP contract of the legacy routes and ours, authentication on and off, idempotency.
  */
 class RoutesTest {
-    private static final Map<String, String> ENV = Map.of("API_MAX_BODY_BYTES", "300000");
+    private static final Map<String, String> ENV = Map.of("API_MAX_BODY_BYTES", "300000", "API_MAX_PARKED_WAITS", "2");
     private static final RouteStatuses STATUSES = new RouteStatuses();
     private static TestApi open;
     private static TestApi guarded;
@@ -98,6 +98,18 @@ class RoutesTest {
         STATUSES.expectError("GET /retrieve/{id}", http.get("/retrieve/does-not-exist"), 404, "not found");
         open.pipeline.dynamoDown(true);
         STATUSES.expectError("GET /retrieve/{id}", http.get("/retrieve/" + id), 503, "DynamoDB");
+    }
+
+    @Test
+    void retrieveWaitsAreParkedAndBounded() throws Exception {
+        var first = http.getAsync("/retrieve/soon?wait=10000");
+        var second = http.getAsync("/retrieve/soon?wait=10000");
+        io.agentmatch.localstack.Await.until("2 waits parked", java.time.Duration.ofSeconds(10),
+                () -> http.get("/metrics").body().contains("api_parked_waits 2.0"));
+        STATUSES.expectError("GET /retrieve/{id}", http.get("/retrieve/soon?wait=10000"), 429, "API_MAX_PARKED_WAITS");
+        open.pipeline.seedProfile(new ProfileRecord("soon", "2024-03-01T09:00:00.000001", (ObjectNode) JsonCodec.readTree("{}")));
+        assertEquals(200, first.get().statusCode());
+        assertEquals(200, second.get().statusCode());
     }
 
     @Test

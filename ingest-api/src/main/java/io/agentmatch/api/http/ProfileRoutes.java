@@ -41,9 +41,11 @@ public final class ProfileRoutes {
     private final Duration maxWait;
     private final Idempotency idempotency;
     private final String tokenScope;
+    private final ReadYourWrites waits;
 
     public ProfileRoutes(EventSink publisher, ProfileStore reader, RequestBodies bodies, String topic, Duration maxWait,
-                         Idempotency idempotency, String tokenScope) {
+                         Idempotency idempotency, String tokenScope, ReadYourWrites waits) {
+        this.waits = waits;
         this.idempotency = idempotency;
         this.tokenScope = tokenScope;
         this.publisher = publisher;
@@ -79,7 +81,7 @@ public final class ProfileRoutes {
             EventEnvelope event = EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, id,
                     first == null ? null : first.key(), record.toJson())
                     .withRequestFingerprint(first == null ? null : first.fingerprint());
-            publish(ctx, event, 201, "Profile stored successfully", first, STORE);
+            publish(ctx, event, 201, "Profile stored successfully", first, STORE, null);
         } catch (RuntimeException e) {
             release(first, STORE, e);
             throw e;
@@ -113,23 +115,42 @@ public final class ProfileRoutes {
         }
     }
 
-    /** GET /retrieve/{id}: the legacy record; {@code wait} (ms) and {@code minVersion} read your own write. */
+    /**
+     * GET /retrieve/{id}: the legacy record; {@code wait} (ms) and {@code minVersion} read your own
+     * write. A wait is parked ({@link ReadYourWrites}): no request thread is held while it lasts.
+     */
     public void retrieve(Context ctx) {
         String id = Params.id(ctx, "id");
         long minVersion = Params.minVersion(ctx);
         Duration wait = Params.await(ctx, maxWait);
-        long deadline = System.nanoTime() + wait.toNanos();
         Optional<StoredProfile> item = reader.find(id);
-        while (!visible(item, minVersion) && System.nanoTime() < deadline) {
-            sleep(25);
-            item = reader.find(id);
+        if (wait.isZero() || ReadYourWrites.isVisible(item, minVersion)) {
+            answerRetrieve(ctx, id, item);
+            return;
         }
+        CompletableFuture<Void> done = waits.await(id, minVersion, wait).handle((later, error) -> {
+            if (error != null) {
+                ApiError apiError = Replies.apiError(error);
+                Responses.error(ctx, apiError.status(), apiError.getMessage());
+            } else {
+                try {
+                    answerRetrieve(ctx, id, later);
+                } catch (ApiError notFound) {
+                    Responses.error(ctx, notFound.status(), notFound.getMessage());
+                }
+            }
+            return null;
+        });
+        ctx.future(() -> done);
+    }
+
+    private static void answerRetrieve(Context ctx, String id, Optional<StoredProfile> item) {
         if (item.isEmpty()) {
             throw ApiError.notFound("Profile " + id + " not found");
         }
         ObjectNode body = Responses.success("Profile retrieved successfully");
         body.set("data", item.get().record().toJson());
-        ctx.header("X-Profile-Version", Long.toString(item.get().version()));
+        ctx.header(VERSION_HEADER, Long.toString(item.get().version()));
         Responses.send(ctx, 200, body);
     }
 
@@ -178,13 +199,16 @@ public final class ProfileRoutes {
         }
         Idempotency.First first = (Idempotency.First) claim;
         try {
-            ProfileRecord current = reader.find(id).map(StoredProfile::record)
-                    .orElseThrow(() -> ApiError.notFound("Profile " + id + " not found"));
-            ProfileRecord record = new ProfileRecord(id, current.timestamp(), data);
+            StoredProfile current = reader.find(id).orElseThrow(() -> ApiError.notFound("Profile " + id + " not found"));
+            ProfileRecord record = new ProfileRecord(id, current.record().timestamp(), data);
             checkSize(record);
             EventEnvelope event = EventEnvelope.of(EventType.PROFILE_UPDATED, EventSource.API, id,
                     first == null ? null : first.key(), record.toJson());
-            publish(ctx, event, 202, "Profile update accepted", first, UPDATE);
+            // A PUT of what is stored changes nothing: the fold ignores it, so its offset is a version the
+            // item never reaches. Answer the version the item has, so that a wait on it returns at once.
+            // (The event is still published: should an update not yet visible be ahead of it, ours applies after it.)
+            Long unchanged = record.contentHash().equals(current.record().contentHash()) ? current.version() : null;
+            publish(ctx, event, 202, "Profile update accepted", first, UPDATE, unchanged);
         } catch (RuntimeException e) {
             release(first, UPDATE, e);
             throw e;
@@ -207,7 +231,7 @@ public final class ProfileRoutes {
             ObjectNode payload = new ProfileRecord(id, null, null).toJson();
             EventEnvelope event = EventEnvelope.of(EventType.PROFILE_DELETED, EventSource.API, id,
                     first == null ? null : first.key(), payload);
-            publish(ctx, event, 202, "Profile deletion accepted", first, DELETE);
+            publish(ctx, event, 202, "Profile deletion accepted", first, DELETE, null);
         } catch (RuntimeException e) {
             release(first, DELETE, e);
             throw e;
@@ -220,8 +244,9 @@ public final class ProfileRoutes {
         }
     }
 
+    /** Publishes and answers; {@code knownVersion}, when given, is answered instead of the event's offset. */
     private void publish(Context ctx, EventEnvelope event, int status, String message, Idempotency.First first,
-                         String route) {
+                         String route, Long knownVersion) {
         CompletableFuture<Void> done = publisher.publish(topic, event).handle((metadata, error) -> {
             if (error != null) {
                 ApiError apiError = Replies.apiError(error);
@@ -229,14 +254,15 @@ public final class ProfileRoutes {
                 Responses.error(ctx, apiError.status(), apiError.getMessage());
                 return null;
             }
+            long version = knownVersion != null ? knownVersion : metadata.offset();
             ObjectNode body = Responses.success(message);
             body.put("id", event.key());
             if (status == 202) {
-                body.put("version", metadata.offset());
+                body.put("version", version);
             }
             body.put("status", "success");
             Idempotency.Answer answer = new Idempotency.Answer(status, JsonCodec.toBytes(body),
-                    Map.of(VERSION_HEADER, Long.toString(metadata.offset())));
+                    Map.of(VERSION_HEADER, Long.toString(version)));
             if (first != null) {
                 idempotency.answered(first, answer);
             }
@@ -262,10 +288,6 @@ public final class ProfileRoutes {
         }
     }
 
-    private static boolean visible(Optional<StoredProfile> item, long minVersion) {
-        return item.isPresent() && item.get().version() >= minVersion;
-    }
-
     /** A GSI key value DynamoDB would refuse can match nothing: the client's error, named. */
     private static void checkKeyValue(String parameter, String value) {
         if (value != null && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 2048) {
@@ -277,12 +299,4 @@ public final class ProfileRoutes {
         return value == null || value.isBlank() ? null : value;
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiError.unavailable("interrupted");
-        }
-    }
 }
