@@ -15,10 +15,12 @@ import java.time.Duration;
  * @param benchNoop         serve {@code POST /bench/noop} (the benchmark's HTTP bound); never in production
  * @param idempotencyKeys   how many recent Idempotency-Keys an instance remembers with their request and answer
  * @param maxParkedWaits    how many read-your-write waits may be parked at once; one more is answered 429
+ * @param readBufferBytes   how much of a list one request buffers; a larger legacy list is streamed, a page of
+ *                          ours stops there with next_cursor
  */
 public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes, Duration kafkaTimeout,
                         Duration dynamoTimeout, Duration maxReadYourWrite, boolean matching, boolean benchNoop,
-                        int idempotencyKeys, int maxParkedWaits) {
+                        int idempotencyKeys, int maxParkedWaits, int readBufferBytes) {
 
     public ApiConfig {
         if (apiToken != null && apiToken.isBlank()) {
@@ -39,7 +41,8 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
                 env.getBoolean("API_MATCHING", true),
                 env.getBoolean("API_BENCH_NOOP", false),
                 env.getInt("API_IDEMPOTENCY_KEYS", 20_000),
-                env.getInt("API_MAX_PARKED_WAITS", 1000));
+                env.getInt("API_MAX_PARKED_WAITS", 1000),
+                env.getInt("API_READ_BUFFER_BYTES", 4 * 1024 * 1024));
     }
 
     /** Unset: no auth. Set: the trimmed token, and a blank one stays blank so that the constructor refuses it. */
@@ -50,11 +53,11 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
 
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, apiToken, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching,
-                benchNoop, idempotencyKeys, maxParkedWaits);
+                benchNoop, idempotencyKeys, maxParkedWaits, readBufferBytes);
     }
 
     public ApiConfig withToken(String token) {
         return new ApiConfig(host, port, token, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching,
-                benchNoop, idempotencyKeys, maxParkedWaits);
+                benchNoop, idempotencyKeys, maxParkedWaits, readBufferBytes);
     }
 }

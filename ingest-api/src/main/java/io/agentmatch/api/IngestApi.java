@@ -1,6 +1,7 @@
 package io.agentmatch.api;
 
 import io.agentmatch.api.http.ApiError;
+import io.agentmatch.api.http.BoundedLists;
 import io.agentmatch.api.http.ConversationRoutes;
 import io.agentmatch.api.http.Idempotency;
 import io.agentmatch.api.http.JsonErrorHandler;
@@ -46,6 +47,9 @@ public final class IngestApi implements AutoCloseable {
     private final ApiParts parts;
     private final List<Route> routes;
     private final ReadYourWrites waits;
+    private final BoundedLists lists;
+    /** Items per store page of a list (DynamoDB also stops a page at 1 MB). */
+    private static final int LIST_PAGE = 1000;
     private final Javalin app;
 
     private IngestApi(ApiConfig api, ApiParts parts) {
@@ -55,7 +59,10 @@ public final class IngestApi implements AutoCloseable {
         this.waits = new ReadYourWrites(parts.profiles(), api.maxParkedWaits(), 2);
         Gauge.builder("api_parked_waits", waits, ReadYourWrites::parked)
                 .description("read-your-write waits parked now").register(parts.registry());
-        this.routes = routes(api, parts, auth, waits);
+        this.lists = new BoundedLists(api.readBufferBytes(), LIST_PAGE);
+        Gauge.builder("api_list_buffer_bytes_max", lists, BoundedLists::maxBufferedBytes)
+                .description("the most serialized bytes one list request has buffered").register(parts.registry());
+        this.routes = routes(api, parts, auth, waits, lists);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = api.host();
@@ -94,14 +101,15 @@ public final class IngestApi implements AutoCloseable {
     }
 
     /** The route tree, in one place: every route, its handler and the status codes it answers. */
-    private static List<Route> routes(ApiConfig api, ApiParts parts, TokenAuth auth, ReadYourWrites waits) {
+    private static List<Route> routes(ApiConfig api, ApiParts parts, TokenAuth auth, ReadYourWrites waits,
+                                      BoundedLists lists) {
         RequestBodies bodies = new RequestBodies(api.maxBodyBytes());
         Idempotency idempotency = new Idempotency(api.idempotencyKeys());
         String tokenScope = auth.scope();
         var profiles = new ProfileRoutes(parts.events(), parts.profiles(), bodies, parts.topics().profileEvents(),
-                api.maxReadYourWrite(), idempotency, tokenScope, waits);
+                api.maxReadYourWrite(), idempotency, tokenScope, waits, lists);
         var conversations = new ConversationRoutes(parts.events(), parts.conversations(), bodies,
-                parts.topics().conversationEvents(), idempotency, tokenScope);
+                parts.topics().conversationEvents(), idempotency, tokenScope, lists);
         var ops = new OpsRoutes(parts.probes(), parts.registry());
         boolean guarded = api.apiToken() != null;
         List<Route> routes = new ArrayList<>();

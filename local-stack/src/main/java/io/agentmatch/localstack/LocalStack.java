@@ -289,7 +289,7 @@ public final class LocalStack {
         Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config, apiPort, state.processorHealthPort()));
         env.put("PROCESSOR_STATE_DIR", home.resolve("data").resolve(name).toString());
         env.putAll(extraEnv);
-        return appSpec(name, Kind.API, "ingest-api", javaOpts("API_JAVA_OPTS", "-Xmx600m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=75"), env, apiPort);
+        return appSpec(name, Kind.API, "ingest-api", javaOpts("API_JAVA_OPTS", "-Xmx600m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=75 -XX:+ExitOnOutOfMemoryError"), env, apiPort);
     }
 
     private ComponentSpec appSpec(String name, Kind kind, String module, List<String> javaOpts, Map<String, String> env, int port) {

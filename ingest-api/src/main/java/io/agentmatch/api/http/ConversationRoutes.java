@@ -1,13 +1,10 @@
 package io.agentmatch.api.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.api.events.EventSink;
 import io.agentmatch.api.storage.ConversationStore;
 import io.agentmatch.api.storage.ConversationStore.MessageFilter;
-import io.agentmatch.api.storage.Page;
-import io.agentmatch.api.storage.Pages;
 import io.agentmatch.contract.events.ConversationMessage;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSource;
@@ -26,7 +23,6 @@ public final class ConversationRoutes {
     private static final int MAX_MESSAGE_CHARS = 100_000;
     private static final int MAX_NAME_CHARS = 256;
 
-    private static final int PAGE = 1000;
     private static final String POST = "POST /conversation";
 
     private final EventSink publisher;
@@ -35,9 +31,11 @@ public final class ConversationRoutes {
     private final String topic;
     private final Idempotency idempotency;
     private final String tokenScope;
+    private final BoundedLists lists;
 
     public ConversationRoutes(EventSink publisher, ConversationStore reader, RequestBodies bodies, String topic,
-                              Idempotency idempotency, String tokenScope) {
+                              Idempotency idempotency, String tokenScope, BoundedLists lists) {
+        this.lists = lists;
         this.idempotency = idempotency;
         this.tokenScope = tokenScope;
         this.publisher = publisher;
@@ -96,20 +94,11 @@ public final class ConversationRoutes {
         ctx.future(() -> done);
     }
 
-    /** GET /conversation/{conversation_id}: the messages in time order. */
+    /** GET /conversation/{conversation_id}: the messages in time order; bounded memory whatever their number. */
     public void byConversation(Context ctx) {
         String conversationId = Params.id(ctx, "conversation_id");
-        MessageFilter filter = MessageFilter.conversation(conversationId);
-        Page<ObjectNode> page = Pages.collect((max, cursor) -> reader.messagePage(filter, max, cursor),
-                Params.limit(ctx, 0, 10_000), PAGE, ctx.queryParam("cursor"));
-        ObjectNode body = Responses.success("Found " + page.items().size() + " messages");
-        body.put("conversation_id", conversationId);
-        ArrayNode messages = body.putArray("messages");
-        page.items().forEach(messages::add);
-        if (page.nextCursor() != null) {
-            body.put("next_cursor", page.nextCursor());
-        }
-        Responses.send(ctx, 200, body);
+        messages(ctx, MessageFilter.conversation(conversationId), BoundedLists.head("conversation_id", conversationId),
+                "messages");
     }
 
     /** GET /agent/{agent_id}/conversations: the agent's messages across conversations, in time order. */
@@ -118,17 +107,14 @@ public final class ConversationRoutes {
         if (agentId.isBlank() || agentId.length() > MAX_NAME_CHARS) {
             throw ApiError.badRequest("agent_id: must be 1 to " + MAX_NAME_CHARS + " characters");
         }
-        MessageFilter filter = MessageFilter.agent(agentId);
-        Page<ObjectNode> page = Pages.collect((max, cursor) -> reader.messagePage(filter, max, cursor),
-                Params.limit(ctx, 0, 10_000), PAGE, ctx.queryParam("cursor"));
-        ObjectNode body = Responses.success("Found " + page.items().size() + " messages");
-        body.put("agent_id", agentId);
-        ArrayNode conversations = body.putArray("conversations");
-        page.items().forEach(conversations::add);
-        if (page.nextCursor() != null) {
-            body.put("next_cursor", page.nextCursor());
-        }
-        Responses.send(ctx, 200, body);
+        messages(ctx, MessageFilter.agent(agentId), BoundedLists.head("agent_id", agentId), "conversations");
+    }
+
+    private void messages(Context ctx, MessageFilter filter, Map<String, String> head, String arrayName) {
+        int limit = Params.limit(ctx, 0, 10_000);
+        lists.legacy(ctx, new BoundedLists.Legacy("messages", head, arrayName,
+                (max, cursor) -> reader.messagePage(filter, max, cursor),
+                (cursor, max) -> reader.count(filter, cursor, max)), limit, ctx.queryParam("cursor"));
     }
 
     private static String requiredText(ObjectNode body, String field, int maxChars) {

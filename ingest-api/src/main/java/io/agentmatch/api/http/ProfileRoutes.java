@@ -1,10 +1,9 @@
 package io.agentmatch.api.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.api.events.EventSink;
 import io.agentmatch.api.storage.Page;
-import io.agentmatch.api.storage.Pages;
 import io.agentmatch.api.storage.ProfileStore;
 import io.agentmatch.api.storage.ProfileStore.ProfileFilter;
 import io.agentmatch.api.storage.StoredProfile;
@@ -28,7 +27,6 @@ public final class ProfileRoutes {
     private static final int DEFAULT_PAGE = 100;
     private static final int MAX_PAGE = 1000;
 
-    private static final int PAGE = 1000;
     private static final String STORE = "POST /store";
     private static final String UPDATE = "PUT /profiles/{id}";
     private static final String DELETE = "DELETE /profiles/{id}";
@@ -42,10 +40,12 @@ public final class ProfileRoutes {
     private final Idempotency idempotency;
     private final String tokenScope;
     private final ReadYourWrites waits;
+    private final BoundedLists lists;
 
     public ProfileRoutes(EventSink publisher, ProfileStore reader, RequestBodies bodies, String topic, Duration maxWait,
-                         Idempotency idempotency, String tokenScope, ReadYourWrites waits) {
+                         Idempotency idempotency, String tokenScope, ReadYourWrites waits, BoundedLists lists) {
         this.waits = waits;
+        this.lists = lists;
         this.idempotency = idempotency;
         this.tokenScope = tokenScope;
         this.publisher = publisher;
@@ -154,19 +154,19 @@ public final class ProfileRoutes {
         Responses.send(ctx, 200, body);
     }
 
-    /** GET /list: every id (all Scan pages), or one page with {@code limit} and {@code cursor}. */
+    /** GET /list: every id (all Scan pages), or one page with {@code limit} and {@code cursor}; bounded memory. */
     public void list(Context ctx) {
-        Page<String> page = Pages.collect(reader::idPage, Params.limit(ctx, 0, 100_000), PAGE, ctx.queryParam("cursor"));
-        ObjectNode body = Responses.success("Found " + page.items().size() + " stored profiles");
-        ArrayNode ids = body.putArray("ids");
-        page.items().forEach(ids::add);
-        if (page.nextCursor() != null) {
-            body.put("next_cursor", page.nextCursor());
-        }
-        Responses.send(ctx, 200, body);
+        int limit = Params.limit(ctx, 0, 100_000);
+        String cursor = ctx.queryParam("cursor");
+        lists.legacy(ctx, new BoundedLists.Legacy("stored profiles", Map.of(), "ids",
+                (max, from) -> {
+                    Page<String> page = reader.idPage(max, from);
+                    return new Page<>(page.items().stream().map(TextNode::valueOf).toList(), page.nextCursor());
+                },
+                reader::countIds), limit, cursor);
     }
 
-    /** GET /profiles?job=..|location=..: through the GSIs, paginated. */
+    /** GET /profiles?job=..|location=..: through the GSIs, paginated by count and by bytes. */
     public void query(Context ctx) {
         String job = blankToNull(ctx.queryParam("job"));
         String location = blankToNull(ctx.queryParam("location"));
@@ -176,16 +176,10 @@ public final class ProfileRoutes {
         checkKeyValue("job", job);
         checkKeyValue("location", location);
         ProfileFilter filter = new ProfileFilter(job, location);
-        Page<ProfileRecord> page = Pages.collect((max, cursor) -> reader.profilePage(filter, max, cursor),
-                Params.limit(ctx, DEFAULT_PAGE, MAX_PAGE), PAGE, ctx.queryParam("cursor"));
-        ObjectNode body = Responses.success("Found " + page.items().size() + " profiles");
-        ArrayNode profiles = body.putArray("profiles");
-        page.items().forEach(p -> profiles.add(p.toJson()));
-        body.put("count", page.items().size());
-        if (page.nextCursor() != null) {
-            body.put("next_cursor", page.nextCursor());
-        }
-        Responses.send(ctx, 200, body);
+        lists.page(ctx, "profiles", (max, cursor) -> {
+            Page<ProfileRecord> page = reader.profilePage(filter, max, cursor);
+            return new Page<>(page.items().stream().map(ProfileRecord::toJson).toList(), page.nextCursor());
+        }, Params.limit(ctx, DEFAULT_PAGE, MAX_PAGE), ctx.queryParam("cursor"), "profiles");
     }
 
     /** PUT /profiles/{id}: replaces the data (the creation timestamp stays); 202 with the version to wait for. */

@@ -11,6 +11,9 @@ public interface ConversationStore {
     /** One page of messages in the legacy shape: at most {@code max}, after {@code cursor}. */
     Page<ObjectNode> messagePage(MessageFilter filter, int max, String cursor);
 
+    /** How many messages there are after {@code cursor}, counting at most {@code max} (no item is held in memory). */
+    long count(MessageFilter filter, String cursor, long max);
+
     /** The messages of one conversation, or of one agent across conversations. */
     record MessageFilter(boolean byAgent, String value) {
         public static MessageFilter conversation(String conversationId) {

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
  * Reads of {@code agent-profiles}. Every expression takes its values as expression attribute
@@ -47,6 +48,20 @@ public final class ProfileReader implements ProfileStore {
                 .exclusiveStartKey(from).limit(max)));
         List<String> ids = page.items().stream().map(item -> item.get(ProfileItems.ID).s()).toList();
         return new Page<>(ids, Cursors.encode(page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null));
+    }
+
+    @Override
+    public long countIds(String cursor, long max) {
+        Map<String, AttributeValue> start = Cursors.decode(cursor, Set.of(ProfileItems.ID), Map.of());
+        long count = 0;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse page = reads.call("the profile count", () -> dynamo.scan(b -> b.tableName(table)
+                    .select(Select.COUNT).exclusiveStartKey(from)));
+            count += page.count();
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && count < max);
+        return Math.min(count, max);
     }
 
     @Override

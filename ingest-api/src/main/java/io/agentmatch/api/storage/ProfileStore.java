@@ -16,6 +16,9 @@ public interface ProfileStore {
     /** One page of ids: at most {@code max} of them, after {@code cursor} (null: from the start). */
     Page<String> idPage(int max, String cursor);
 
+    /** How many ids there are after {@code cursor}, counting at most {@code max} (no item is held in memory). */
+    long countIds(String cursor, long max);
+
     /** One page of profiles whose job or city equals the filter's (all profiles when both are null). */
     Page<ProfileRecord> profilePage(ProfileFilter filter, int max, String cursor);
 

@@ -51,6 +51,9 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
     private final Map<String, String> seenMessages = new HashMap<>();
     private final List<String> deadLetters = new ArrayList<>();
     private final AtomicInteger reads = new AtomicInteger();
+    private final AtomicInteger pages = new AtomicInteger();
+    /** DynamoDB stops a Query or Scan page at 1 MB of items, whatever the limit. */
+    private static final int PAGE_BYTES = 1024 * 1024;
     private volatile Kafka kafka = Kafka.ACKS;
     private volatile boolean dynamoDown;
     private volatile boolean holdProcessing;
@@ -80,6 +83,11 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
 
     public int reads() {
         return reads.get();
+    }
+
+    /** How many list pages the stores served. */
+    public int pages() {
+        return pages.get();
     }
 
     /** Stores a profile as if it had been created and processed (version = a fresh log offset). */
@@ -191,8 +199,16 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
     }
 
     @Override
+    public synchronized long countIds(String cursor, long max) {
+        read();
+        String after = after(cursor, ProfileItems.ID);
+        return Math.min(max, after == null ? profiles.size() : profiles.tailMap(after, false).size());
+    }
+
+    @Override
     public synchronized Page<String> idPage(int max, String cursor) {
         read();
+        pages.incrementAndGet();
         List<String> ids = new ArrayList<>();
         String after = after(cursor, ProfileItems.ID);
         for (String id : after == null ? profiles.keySet() : profiles.tailMap(after, false).keySet()) {
@@ -207,7 +223,9 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
     @Override
     public synchronized Page<ProfileRecord> profilePage(ProfileFilter filter, int max, String cursor) {
         read();
+        pages.incrementAndGet();
         List<ProfileRecord> page = new ArrayList<>();
+        long bytes = 0;
         String after = after(cursor, ProfileItems.ID);
         for (StoredProfile stored : after == null ? profiles.values() : profiles.tailMap(after, false).values()) {
             ProfileRecord record = stored.record();
@@ -215,10 +233,11 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
                     || filter.city() != null && !filter.city().equals(ProfileItems.cityOf(record.data()))) {
                 continue;
             }
-            if (page.size() == max) {
+            if (page.size() == max || bytes >= PAGE_BYTES) {
                 return new Page<>(page, next(ProfileItems.ID, page.get(page.size() - 1).id()));
             }
             page.add(record);
+            bytes += JsonCodec.toBytes(record.toJson()).length;
         }
         return new Page<>(page, null);
     }
@@ -228,16 +247,34 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
     @Override
     public synchronized Page<ObjectNode> messagePage(MessageFilter filter, int max, String cursor) {
         read();
+        pages.incrementAndGet();
+        List<ObjectNode> matching = matching(filter);
+        String after = after(cursor, "position");
+        int from = after == null ? 0 : Integer.parseInt(after);
+        List<ObjectNode> page = new ArrayList<>();
+        long bytes = 0;
+        int to = from;
+        while (to < matching.size() && page.size() < max && bytes < PAGE_BYTES) {
+            page.add(matching.get(to));
+            bytes += JsonCodec.toBytes(matching.get(to)).length;
+            to++;
+        }
+        return new Page<>(page, to < matching.size() ? next("position", Integer.toString(to)) : null);
+    }
+
+    @Override
+    public synchronized long count(MessageFilter filter, String cursor, long max) {
+        read();
+        String after = after(cursor, "position");
+        return Math.min(max, matching(filter).size() - (after == null ? 0 : Integer.parseInt(after)));
+    }
+
+    private List<ObjectNode> matching(MessageFilter filter) {
         String field = filter.byAgent() ? "agent_id" : "conversation_id";
-        List<ObjectNode> matching = messages.values().stream()
+        return messages.values().stream()
                 .filter(m -> filter.value().equals(m.get(field).asText()))
                 .sorted((a, b) -> a.get("timestamp").asText().compareTo(b.get("timestamp").asText()))
                 .toList();
-        String after = after(cursor, "position");
-        int from = after == null ? 0 : Integer.parseInt(after);
-        int to = Math.min(matching.size(), from + max);
-        return new Page<>(new ArrayList<>(matching.subList(from, to)),
-                to < matching.size() ? next("position", Integer.toString(to)) : null);
     }
 
     private static String after(String cursor, String attribute) {
