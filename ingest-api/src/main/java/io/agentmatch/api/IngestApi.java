@@ -114,10 +114,10 @@ public final class IngestApi implements AutoCloseable {
         boolean guarded = api.apiToken() != null;
         List<Route> routes = new ArrayList<>();
         // The legacy routes, same shapes and status codes.
-        routes.add(new Route(HandlerType.POST, "/store", secured(guarded, 201, 400, 413, 415, 422, 503), profiles::store));
+        routes.add(new Route(HandlerType.POST, "/store", secured(guarded, 201, 400, 413, 415, 422, 503, 504), profiles::store));
         routes.add(new Route(HandlerType.GET, "/retrieve/{id}", secured(guarded, 200, 400, 404, 429, 503), profiles::retrieve));
         routes.add(new Route(HandlerType.GET, "/list", secured(guarded, 200, 400, 503), profiles::list));
-        routes.add(new Route(HandlerType.POST, "/conversation", secured(guarded, 201, 400, 413, 415, 422, 503),
+        routes.add(new Route(HandlerType.POST, "/conversation", secured(guarded, 201, 400, 413, 415, 422, 503, 504),
                 conversations::post));
         routes.add(new Route(HandlerType.GET, "/conversation/{conversation_id}", secured(guarded, 200, 400, 503),
                 conversations::byConversation));
@@ -131,9 +131,9 @@ public final class IngestApi implements AutoCloseable {
         routes.add(new Route(HandlerType.GET, "/health", List.of(200), ops::health));
         // Ours.
         routes.add(new Route(HandlerType.GET, "/profiles", secured(guarded, 200, 400, 503), profiles::query));
-        routes.add(new Route(HandlerType.PUT, "/profiles/{id}", secured(guarded, 202, 400, 404, 413, 415, 422, 503),
+        routes.add(new Route(HandlerType.PUT, "/profiles/{id}", secured(guarded, 202, 400, 404, 413, 415, 422, 503, 504),
                 profiles::update));
-        routes.add(new Route(HandlerType.DELETE, "/profiles/{id}", secured(guarded, 202, 400, 404, 422, 503), profiles::delete));
+        routes.add(new Route(HandlerType.DELETE, "/profiles/{id}", secured(guarded, 202, 400, 404, 422, 503, 504), profiles::delete));
         routes.add(new Route(HandlerType.GET, "/ready", List.of(200, 503), ops::ready));
         routes.add(new Route(HandlerType.GET, "/metrics", secured(guarded, 200), ops::metrics));
         routes.add(new Route(HandlerType.GET, "/openapi.json", secured(guarded, 200), ops::openApi));

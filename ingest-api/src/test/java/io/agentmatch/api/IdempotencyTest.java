@@ -133,6 +133,20 @@ class IdempotencyTest {
     }
 
     @Test
+    void afterAnUnknownOutcomeTheRetryWithTheSameKeyStoresExactlyOnce() {
+        pipeline.kafka(FakePipeline.Kafka.TIMEOUT_UNKNOWN);
+        Http.Response unknown = http.post("/store", "{\"name\":\"maybe\"}", key("k8"));
+        assertEquals(504, unknown.status());
+        pipeline.kafka(FakePipeline.Kafka.ACKS);
+        Http.Response retry = http.post("/store", "{\"name\":\"maybe\"}", key("k8"));
+        assertEquals(201, retry.status(), retry.body());
+        String id = retry.json().get("id").asText();
+        assertEquals(1, creates(id), "the first event was appended after all: the retry finds it stored and writes nothing");
+        assertEquals("maybe", http.get("/retrieve/" + id).json().get("data").get("data").get("name").asText());
+        assertEquals(0, pipeline.deadLetters().size());
+    }
+
+    @Test
     void aFailedWriteLeavesTheKeyFreeForTheRetry() {
         pipeline.kafka(FakePipeline.Kafka.DOWN_NOT_STORED);
         assertEquals(503, http.post("/store", "{\"name\":\"x\"}", key("k5")).status());

@@ -299,4 +299,15 @@ class RoutesTest {
         STATUSES.expectError("POST /conversation", http.post("/conversation", message.replace("\"m\"", "\"n\""), key), 422,
                 "Idempotency-Key");
     }
+
+    @Test
+    void aWriteKafkaMayHaveStoredIs504AndSaysToRetryWithTheSameKey() {
+        String id = store("{\"name\":\"x\"}");
+        open.pipeline.kafka(FakePipeline.Kafka.TIMEOUT_UNKNOWN);
+        STATUSES.expectError("POST /store", http.post("/store", "{\"name\":\"y\"}"), 504, "same Idempotency-Key");
+        STATUSES.expectError("POST /conversation", http.post("/conversation", "{\"agent_id\":\"a\",\"message\":\"m\",\"sender\":\"s\"}"),
+                504, "may still have been stored");
+        STATUSES.expectError("PUT /profiles/{id}", http.put("/profiles/" + id, "{\"name\":\"z\"}"), 504, "same Idempotency-Key");
+        STATUSES.expectError("DELETE /profiles/{id}", http.delete("/profiles/" + id), 504, "same Idempotency-Key");
+    }
 }

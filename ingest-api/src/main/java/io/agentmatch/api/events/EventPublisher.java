@@ -15,6 +15,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -25,6 +27,14 @@ import org.slf4j.LoggerFactory;
  * {@code acks=all}): a 2xx answer means the event is durably in the log. While Kafka is
  * unreachable, requests fail fast with 503 instead of each waiting out the timeout; one request
  * at a time probes whether it is back.
+ *
+ * <p>A failure says what the producer knows: <b>not stored</b> (503) when the record never left
+ * this process (refused before sending, or while Kafka is known to be down) or the broker refused
+ * it for good; <b>unknown</b> (504) when the delivery timed out or failed retriably, because the
+ * record may have been sent and appended without the acknowledgement arriving (Kafka's producer
+ * does not tell a batch that expired unsent from one that expired in flight). The remedy for
+ * unknown is a retry with the same Idempotency-Key: it derives the same ids, so the fold applies
+ * the event once.
  */
 public final class EventPublisher implements EventSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
@@ -64,8 +74,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
             long now = System.currentTimeMillis();
             long last = lastProbe.get();
             if (now - last < PROBE_INTERVAL_MS || !lastProbe.compareAndSet(last, now)) {
-                return CompletableFuture.failedFuture(ApiError.unavailable(
-                        "Kafka is unavailable; the event was not stored, retry later"));
+                return CompletableFuture.failedFuture(notStored());
             }
         }
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
@@ -79,16 +88,41 @@ public final class EventPublisher implements EventSink, AutoCloseable {
                     }
                     result.complete(metadata);
                 } else {
-                    markDown(error);
-                    result.completeExceptionally(ApiError.unavailable(
-                            "Kafka did not acknowledge the event in time; retry later with the same Idempotency-Key"));
+                    ApiError failure = afterSend(error);
+                    if (failure.status() == OUTCOME_UNKNOWN) {
+                        markDown(error);
+                    }
+                    result.completeExceptionally(failure);
                 }
             });
         } catch (RuntimeException e) {
+            // send() threw: the record was never handed to the network (metadata wait, buffer, serialization).
             markDown(e);
-            result.completeExceptionally(ApiError.unavailable("Kafka is unavailable; the event was not stored, retry later"));
+            result.completeExceptionally(notStored());
         }
         return result;
+    }
+
+    /** The status of an answer whose write may or may not have been stored. */
+    public static final int OUTCOME_UNKNOWN = 504;
+
+    /** The record never left this process, or the broker refused it: nothing was stored. */
+    public static ApiError notStored() {
+        return ApiError.unavailable("Kafka is unavailable; the event was not stored, retry later");
+    }
+
+    /** The delivery outcome is unknown: the record may still be appended. */
+    public static ApiError outcomeUnknown() {
+        return new ApiError(OUTCOME_UNKNOWN, "Kafka did not acknowledge the event in time; it may still have been stored:"
+                + " retry with the same Idempotency-Key (a retry without one may store it twice)");
+    }
+
+    /**
+     * A failure reported after send(): a broker's definitive refusal (a non-retriable error) means not
+     * stored; a timeout or a retriable error may hide a record that was appended.
+     */
+    static ApiError afterSend(Exception error) {
+        return error instanceof RetriableException || !(error instanceof ApiException) ? outcomeUnknown() : notStored();
     }
 
     private void markDown(Throwable error) {

@@ -111,13 +111,13 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
     public CompletableFuture<RecordMetadata> publish(String topic, EventEnvelope event) {
         switch (kafka) {
             case DOWN_NOT_STORED:
-                return CompletableFuture.failedFuture(ApiError.unavailable("Kafka is unavailable; the event was not stored, retry later"));
+                return CompletableFuture.failedFuture(io.agentmatch.api.events.EventPublisher.notStored());
             case TIMEOUT_UNKNOWN:
                 synchronized (this) {
                     append(topic, event);
                 }
-                return CompletableFuture.failedFuture(new ApiError(504,
-                        "Kafka did not acknowledge the event in time; it may have been stored: retry with the same Idempotency-Key"));
+                // The record was appended, the acknowledgement never came.
+                return CompletableFuture.failedFuture(io.agentmatch.api.events.EventPublisher.outcomeUnknown());
             default:
                 long offset;
                 synchronized (this) {
