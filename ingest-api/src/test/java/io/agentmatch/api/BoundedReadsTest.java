@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lists hold bounded memory per request whatever the data: here the per-request bound is 64 KB and
- * the data 20 MB; legacy shapes are kept, ours page by bytes.
+ * the data 8 MB; legacy shapes are kept, ours page by bytes.
  */
 class BoundedReadsTest {
     private static final int BOUND = 64 * 1024;
@@ -41,11 +41,11 @@ class BoundedReadsTest {
     static void start() throws Exception {
         api = new TestApi(Map.of("API_READ_BUFFER_BYTES", Integer.toString(BOUND)));
         http = new Http(api.port(), null);
-        String text = "m".repeat(10_000);
-        for (int i = 0; i < 2000; i++) {
+        String text = "m".repeat(8_000);
+        for (int i = 0; i < 1000; i++) {
             api.pipeline.seedMessage(message("big", String.format("%s%02d.%06d", TS, i / 1000, i % 1000), "agent-big", i + text));
         }
-        for (int i = 0; i < 5000; i++) {
+        for (int i = 0; i < 2000; i++) {
             api.pipeline.seedProfile(new ProfileRecord(String.format("id-%05d", i), TS + "00.000001", object("{\"job\":\"Small\"}")));
         }
         for (int i = 0; i < 30; i++) {
@@ -90,37 +90,37 @@ class BoundedReadsTest {
         assertEquals(200, response.statusCode());
         try (InputStream body = response.body()) {
             byte[] start = body.readNBytes(200);
-            assertTrue(new String(start, StandardCharsets.UTF_8).startsWith("{\"message\":\"Found 2000 messages\",\"conversation_id\":\"big\",\"messages\":[{"));
-            assertTrue(api.pipeline.pages() < 10, "the first bytes left before the store was read to the end (" + api.pipeline.pages() + " pages)");
+            assertTrue(new String(start, StandardCharsets.UTF_8).startsWith("{\"message\":\"Found 1000 messages\",\"conversation_id\":\"big\",\"messages\":[{"));
+            assertTrue(api.pipeline.pages() < 5, "the first bytes left before the store was read to the end (" + api.pipeline.pages() + " of 8 pages)");
             JsonNode rest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(concat(start, body.readAllBytes()));
-            assertEquals(2000, rest.get("messages").size());
-            for (int i = 0; i < 2000; i++) {
+            assertEquals(1000, rest.get("messages").size());
+            for (int i = 0; i < 1000; i++) {
                 assertTrue(rest.get("messages").get(i).get("message").asText().startsWith(i + "m"), "in time order");
             }
             assertEquals(Set.of("message", "conversation_id", "messages", "status"), fields(rest));
         }
         assertTrue(maxBuffered() <= BOUND + PAGE, "buffered " + maxBuffered() + " bytes, bound " + BOUND + " + one store page");
         JsonNode agent = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.get("/agent/agent-big/conversations").body());
-        assertEquals("Found 2000 messages", agent.get("message").asText());
-        assertEquals(2000, agent.get("conversations").size());
+        assertEquals("Found 1000 messages", agent.get("message").asText());
+        assertEquals(1000, agent.get("conversations").size());
     }
 
     @Test
     void theUnpaginatedListIsStreamedAndPaginatedListsKeepTheirCursors() {
         JsonNode all = http.get("/list").json();
-        assertEquals("Found 5030 stored profiles", all.get("message").asText());
-        assertEquals(5030, texts(all.get("ids")).size());
+        assertEquals("Found 2030 stored profiles", all.get("message").asText());
+        assertEquals(2030, texts(all.get("ids")).size());
         assertNull(all.get("next_cursor"));
 
-        JsonNode first = http.get("/list?limit=3000").json();
-        assertEquals(3000, first.get("ids").size());
-        assertEquals("Found 3000 stored profiles", first.get("message").asText());
-        JsonNode second = http.get("/list?limit=3000&cursor=" + first.get("next_cursor").asText()).json();
-        assertEquals(2030, second.get("ids").size());
+        JsonNode first = http.get("/list?limit=1500").json();
+        assertEquals(1500, first.get("ids").size());
+        assertEquals("Found 1500 stored profiles", first.get("message").asText());
+        JsonNode second = http.get("/list?limit=1500&cursor=" + first.get("next_cursor").asText()).json();
+        assertEquals(530, second.get("ids").size());
         assertNull(second.get("next_cursor"));
         Set<String> ids = texts(first.get("ids"));
         ids.addAll(texts(second.get("ids")));
-        assertEquals(5030, ids.size());
+        assertEquals(2030, ids.size());
         assertTrue(maxBuffered() <= BOUND + PAGE);
     }
 
