@@ -310,6 +310,34 @@ class ApiIT {
 
     @Test
     @Order(8)
+    void listsLargerThanTheReadBufferAreStreamedByteForByteAsTheBufferedAnswer() {
+        String conversation = "streamed-" + System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            assertEquals(201, http.post("/conversation", "{\"agent_id\":\"streamer\",\"message\":\"" + i + "x".repeat(1000)
+                    + "\",\"sender\":\"user\",\"conversation_id\":\"" + conversation + "\"}").status());
+        }
+        Await.until("20 messages visible", VISIBLE, () -> http.get("/conversation/" + conversation).json().get("messages").size() == 20);
+        // Another instance whose read buffer (4 KB) is far smaller than these lists: counted, then streamed.
+        try (IngestApi small = IngestApi.start(config, ApiConfig.fromEnv(new Env(Map.of("API_MATCHING", "false",
+                "API_READ_BUFFER_BYTES", "4096"))).withPort(0))) {
+            Http streamed = new Http(small.port(), null);
+            assertEquals(http.get("/conversation/" + conversation).body(), streamed.get("/conversation/" + conversation).body());
+            assertEquals(http.get("/agent/streamer/conversations").body(), streamed.get("/agent/streamer/conversations").body());
+            JsonNode all = streamed.get("/list").json();
+            assertEquals("Found " + all.get("ids").size() + " stored profiles", all.get("message").asText());
+            assertEquals(new HashSet<>(texts(http.get("/list").json().get("ids"))), new HashSet<>(texts(all.get("ids"))));
+            JsonNode page = streamed.get("/list?limit=5").json();
+            assertEquals(5, page.get("ids").size());
+            assertNotNull(page.get("next_cursor"));
+            // The 60 profiles of ~80 KB stored by the previous test are several DynamoDB pages.
+            JsonNode byBytes = streamed.get("/profiles?limit=1000").json();
+            assertTrue(byBytes.get("count").asInt() < all.get("ids").size(), "a page of ours stops at the buffer");
+            assertNotNull(byBytes.get("next_cursor"));
+        }
+    }
+
+    @Test
+    @Order(9)
     void aTokenGuardsEveryRouteButTheProbes() {
         try (IngestApi guarded = IngestApi.start(stack.isolatedConfig("api-auth"),
                 ApiConfig.fromEnv(new Env(Map.of("API_MATCHING", "false"))).withPort(0).withToken("s3cret"))) {
@@ -332,7 +360,7 @@ class ApiIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void operabilityMetricsAndOpenApi() {
         Http.Response metrics = http.get("/metrics");
         assertEquals(200, metrics.status());
