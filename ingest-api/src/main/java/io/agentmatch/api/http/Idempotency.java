@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agentmatch.contract.events.IdempotencyIds;
 import io.agentmatch.contract.events.JsonCodec;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -110,15 +109,13 @@ public final class Idempotency {
     /** Route, concrete path and canonical body (key order and number spelling do not matter). */
     public static String fingerprint(String route, String path, JsonNode body) {
         String canonical = body == null ? "" : JsonCodec.canonical(body);
-        return JsonCodec.sha256(route + "\n" + path + "\n" + canonical);
+        // Routes ignore a trailing slash, so does the fingerprint.
+        String samePath = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return JsonCodec.sha256(route + "\n" + samePath + "\n" + canonical);
     }
 
     /** A profile or message id derived from the key's scope ({@link IdempotencyIds}). */
     public static String derive(String kind, First first) {
         return IdempotencyIds.derive(kind, first.scope());
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -6,6 +6,8 @@ import java.util.concurrent.CompletionException;
 
 /** Answers that complete later, without holding a request thread. */
 final class Replies {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Replies.class);
+
     private Replies() {
     }
 
@@ -23,8 +25,13 @@ final class Replies {
         ctx.future(() -> done);
     }
 
+    /** The answer for a failure that completed a future: its ApiError, or a logged 500 for anything else. */
     static ApiError apiError(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof ApiError e ? e : ApiError.unavailable("Kafka is unavailable");
+        if (cause instanceof ApiError e) {
+            return e;
+        }
+        LOG.error("unexpected error completing an answer", cause);
+        return new ApiError(500, "internal error; it was logged");
     }
 }
