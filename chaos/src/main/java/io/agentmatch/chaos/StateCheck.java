@@ -92,7 +92,7 @@ public final class StateCheck {
                         profiles.remove(event.key());
                     } else {
                         profiles.put(event.key(), ProfileItems.toItem(apply.record(), record.offset(),
-                                apply.next().origin().name().toLowerCase()));
+                                apply.next().origin().name().toLowerCase(), apply.next().requestFingerprint()));
                     }
                 }
             } catch (IOException | InvalidEventException e) {

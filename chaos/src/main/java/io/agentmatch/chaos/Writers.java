@@ -42,7 +42,7 @@ public final class Writers {
     public final AtomicLong gaveUp = new AtomicLong();
     public final AtomicLong rejected = new AtomicLong();
     public final List<String> rejections = Collections.synchronizedList(new ArrayList<>());
-    /** The 5xx answers other than 503 (a 503 is the documented answer while Kafka is down). */
+    /** The 5xx answers other than 503 and 504 (documented while Kafka is down: not stored, and outcome unknown). */
     public final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
 
     public Writers(String base, String token, int clients, String run, Duration retryDeadline, Acknowledged acknowledged) {
@@ -147,7 +147,7 @@ public final class Writers {
             int status = response.statusCode();
             if (status >= 500) {
                 serverErrors.incrementAndGet();
-                if (status != 503 && unexpected.size() < 20) {
+                if (status != 503 && status != 504 && unexpected.size() < 20) {
                     unexpected.add(status + " " + path + ": " + response.body());
                 }
                 continue;

@@ -1,78 +1,68 @@
 package io.agentmatch.api;
 
-import io.agentmatch.api.events.EventPublisher;
 import io.agentmatch.api.http.ApiError;
+import io.agentmatch.api.http.BoundedLists;
 import io.agentmatch.api.http.ConversationRoutes;
+import io.agentmatch.api.http.Idempotency;
 import io.agentmatch.api.http.JsonErrorHandler;
 import io.agentmatch.api.http.MatchRoutes;
 import io.agentmatch.api.http.OpsRoutes;
 import io.agentmatch.api.http.ProfileRoutes;
+import io.agentmatch.api.http.ReadYourWrites;
 import io.agentmatch.api.http.RequestBodies;
 import io.agentmatch.api.http.Responses;
 import io.agentmatch.api.http.TokenAuth;
-import io.agentmatch.api.matching.ProjectionFollower;
-import io.agentmatch.api.storage.ConversationReader;
-import io.agentmatch.api.storage.DynamoReads;
-import io.agentmatch.api.storage.ProfileReader;
 import io.agentmatch.contract.config.PipelineConfig;
-import io.agentmatch.contract.kafka.KafkaClients;
-import io.agentmatch.contract.storage.DynamoClients;
-import io.agentmatch.matching.CachingEmbedder;
-import io.agentmatch.matching.Embedder;
-import io.agentmatch.matching.Embedders;
-import io.agentmatch.matching.MatchIndex;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The ingest and query API: writes become events on Kafka, reads come from DynamoDB and from the
+ * The ingest and query API: writes become events, reads come from the stores and from the
  * in-memory match index. Every legacy route answers with the legacy shapes and status codes.
+ * It takes its collaborators ({@link ApiParts}); {@link ApiWiring} builds the real ones.
  */
 public final class IngestApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestApi.class);
     private static final Logger ACCESS = LoggerFactory.getLogger("access");
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final EventPublisher publisher;
-    private final DynamoDbClient dynamo;
-    private final Admin kafkaAdmin;
-    private final ProjectionFollower follower;
+    /** One route: method, path, the status codes its handler answers (openapi.json documents exactly these). */
+    public record Route(HandlerType method, String path, Set<Integer> statuses, Handler handler) {
+        Route(HandlerType method, String path, List<Integer> statuses, Handler handler) {
+            this(method, path, new TreeSet<>(statuses), handler);
+        }
+    }
+
+    private final ApiConfig config;
+    private final ApiParts parts;
+    private final List<Route> routes;
+    private final ReadYourWrites waits;
+    private final BoundedLists lists;
+    /** Items per store page of a list (DynamoDB also stops a page at 1 MB). */
+    private static final int LIST_PAGE = 1000;
     private final Javalin app;
 
-    private IngestApi(PipelineConfig config, ApiConfig api) {
-        KafkaClients clients = KafkaClients.of(config.kafka(), "api");
-        LOG.info(clients.describe());
-        publisher = new EventPublisher(clients, api.kafkaTimeout(), registry);
-        dynamo = DynamoClients.sync(config, api.dynamoTimeout());
-        kafkaAdmin = clients.admin("readiness")
-                .tune(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000)
-                .tune(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 2000)
-                .tune(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)
-                .newAdmin();
-        DynamoReads reads = new DynamoReads(registry);
-        RequestBodies bodies = new RequestBodies(api.maxBodyBytes());
-        var topics = config.topics();
-
-        var profiles = new ProfileRoutes(publisher, new ProfileReader(dynamo, config.profileTable(), reads), bodies,
-                topics.profileEvents(), api.maxReadYourWrite());
-        var conversations = new ConversationRoutes(publisher,
-                new ConversationReader(dynamo, config.conversationTable(), reads), bodies, topics.conversationEvents());
-        MatchIndex index = new MatchIndex();
-        follower = api.matching() ? new ProjectionFollower(config, clients, index) : null;
-        MatchRoutes matches = api.matching()
-                ? new MatchRoutes(bodies, new CachingEmbedder(Embedders.fromEnv(), 1024), index, follower) : null;
-        var ops = new OpsRoutes(kafkaAdmin, dynamo, config, follower, registry);
+    private IngestApi(ApiConfig api, ApiParts parts) {
+        this.config = api;
+        this.parts = parts;
         var auth = new TokenAuth(api.apiToken());
-
+        this.waits = new ReadYourWrites(parts.profiles(), api.maxParkedWaits(), 2);
+        Gauge.builder("api_parked_waits", waits, ReadYourWrites::parked)
+                .description("read-your-write waits parked now").register(parts.registry());
+        this.lists = new BoundedLists(api.readBufferBytes(), LIST_PAGE);
+        Gauge.builder("api_list_buffer_bytes_max", lists, BoundedLists::maxBufferedBytes)
+                .description("the most serialized bytes one list request has buffered").register(parts.registry());
+        this.routes = routes(api, parts, auth, waits, lists);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = api.host();
@@ -84,33 +74,9 @@ public final class IngestApi implements AutoCloseable {
             cfg.requestLogger.http(this::logRequest);
 
             cfg.routes.before(auth::check);
-            // The legacy routes, same shapes and status codes.
-            cfg.routes.post("/store", profiles::store);
-            cfg.routes.get("/retrieve/{id}", profiles::retrieve);
-            cfg.routes.get("/list", profiles::list);
-            cfg.routes.post("/conversation", conversations::post);
-            cfg.routes.get("/conversation/{conversation_id}", conversations::byConversation);
-            cfg.routes.get("/agent/{agent_id}/conversations", conversations::byAgent);
-            if (matches != null) {
-                cfg.routes.post("/match", matches::match);
+            for (Route route : routes) {
+                cfg.routes.addHttpHandler(route.method(), route.path(), route.handler());
             }
-            cfg.routes.get("/health", ops::health);
-            // Ours.
-            cfg.routes.get("/profiles", profiles::query);
-            cfg.routes.put("/profiles/{id}", profiles::update);
-            cfg.routes.delete("/profiles/{id}", profiles::delete);
-            cfg.routes.get("/ready", ops::ready);
-            cfg.routes.get("/metrics", ops::metrics);
-            cfg.routes.get("/openapi.json", ops::openApi);
-            // Benchmarks only (./pipeline bench, BENCHMARKS.md): the HTTP bound of POST /store, i.e. the
-            // same server, auth and request logging, but no parsing and no Kafka. Off unless API_BENCH_NOOP=true.
-            if (api.benchNoop()) {
-                cfg.routes.post("/bench/noop", ctx -> {
-                    ctx.bodyAsBytes();
-                    ctx.status(201).contentType("application/json").result("{}");
-                });
-            }
-
             cfg.routes.exception(ApiError.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
@@ -134,23 +100,95 @@ public final class IngestApi implements AutoCloseable {
         });
     }
 
-    public static IngestApi start(PipelineConfig config, ApiConfig api) {
-        IngestApi instance = new IngestApi(config, api);
-        if (instance.follower != null) {
-            instance.follower.start();
+    /** The route tree, in one place: every route, its handler and the status codes it answers. */
+    private static List<Route> routes(ApiConfig api, ApiParts parts, TokenAuth auth, ReadYourWrites waits,
+                                      BoundedLists lists) {
+        RequestBodies bodies = new RequestBodies(api.maxBodyBytes());
+        Idempotency idempotency = new Idempotency(api.idempotencyKeys());
+        String tokenScope = auth.scope();
+        var profiles = new ProfileRoutes(parts.events(), parts.profiles(), bodies, parts.topics().profileEvents(),
+                api.maxReadYourWrite(), idempotency, tokenScope, waits, lists);
+        var conversations = new ConversationRoutes(parts.events(), parts.conversations(), bodies,
+                parts.topics().conversationEvents(), idempotency, tokenScope, lists);
+        var ops = new OpsRoutes(parts.probes(), parts.registry());
+        boolean guarded = api.apiToken() != null;
+        List<Route> routes = new ArrayList<>();
+        // The legacy routes, same shapes and status codes.
+        routes.add(new Route(HandlerType.POST, "/store", secured(guarded, 201, 400, 413, 415, 422, 503, 504), profiles::store));
+        routes.add(new Route(HandlerType.GET, "/retrieve/{id}", secured(guarded, 200, 400, 404, 429, 503), profiles::retrieve));
+        routes.add(new Route(HandlerType.GET, "/list", secured(guarded, 200, 400, 503), profiles::list));
+        routes.add(new Route(HandlerType.POST, "/conversation", secured(guarded, 201, 400, 413, 415, 422, 503, 504),
+                conversations::post));
+        routes.add(new Route(HandlerType.GET, "/conversation/{conversation_id}", secured(guarded, 200, 400, 503),
+                conversations::byConversation));
+        routes.add(new Route(HandlerType.GET, "/agent/{agent_id}/conversations", secured(guarded, 200, 400, 503),
+                conversations::byAgent));
+        if (parts.matching() != null) {
+            var matches = new MatchRoutes(bodies, parts.matching().embedder(), parts.matching().index(),
+                    parts.matching().feed());
+            routes.add(new Route(HandlerType.POST, "/match", secured(guarded, 200, 400, 404, 413, 415, 503), matches::match));
         }
-        instance.app.start();
+        routes.add(new Route(HandlerType.GET, "/health", List.of(200), ops::health));
+        // Ours.
+        routes.add(new Route(HandlerType.GET, "/profiles", secured(guarded, 200, 400, 503), profiles::query));
+        routes.add(new Route(HandlerType.PUT, "/profiles/{id}", secured(guarded, 202, 400, 404, 413, 415, 422, 503, 504),
+                profiles::update));
+        routes.add(new Route(HandlerType.DELETE, "/profiles/{id}", secured(guarded, 202, 400, 404, 422, 503, 504), profiles::delete));
+        routes.add(new Route(HandlerType.GET, "/ready", List.of(200, 503), ops::ready));
+        routes.add(new Route(HandlerType.GET, "/metrics", secured(guarded, 200), ops::metrics));
+        routes.add(new Route(HandlerType.GET, "/openapi.json", secured(guarded, 200), ops::openApi));
+        // Benchmarks only (./pipeline bench, BENCHMARKS.md): the HTTP bound of POST /store, i.e. the
+        // same server, auth and request logging, but no parsing and no Kafka. Off unless API_BENCH_NOOP=true.
+        if (api.benchNoop()) {
+            routes.add(new Route(HandlerType.POST, "/bench/noop", List.of(201), ctx -> {
+                ctx.bodyAsBytes();
+                ctx.status(201).contentType("application/json").result("{}");
+            }));
+        }
+        return List.copyOf(routes);
+    }
+
+    /** The route's own statuses, and 401 when a token guards it. */
+    private static List<Integer> secured(boolean guarded, Integer... statuses) {
+        List<Integer> all = new ArrayList<>(List.of(statuses));
+        if (guarded) {
+            all.add(401);
+        }
+        return all;
+    }
+
+    /** Starts the API on the given parts (the feed of the match index too); closes them if it cannot start. */
+    public static IngestApi start(ApiConfig api, ApiParts parts) {
+        IngestApi instance = new IngestApi(api, parts);
+        try {
+            if (parts.matching() != null) {
+                parts.matching().feed().start();
+            }
+            instance.app.start();
+        } catch (RuntimeException e) {
+            instance.close();
+            throw e;
+        }
         LOG.info("ingest API listening on http://{}:{} (auth {})", api.host(), instance.port(),
                 api.apiToken() == null ? "off" : "on");
         return instance;
+    }
+
+    /** The API on the real Kafka and DynamoDB clients of {@code config} ({@link ApiWiring}). */
+    public static IngestApi start(PipelineConfig config, ApiConfig api) {
+        return ApiWiring.start(config, api);
     }
 
     public int port() {
         return app.port();
     }
 
-    public ProjectionFollower follower() {
-        return follower;
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public ApiConfig config() {
+        return config;
     }
 
     private void logRequest(Context ctx, Float ms) {
@@ -164,7 +202,7 @@ public final class IngestApi implements AutoCloseable {
         int status = ctx.statusCode();
         Timer.builder("api_http_requests").tag("route", route).tag("method", ctx.method().name())
                 .tag("status", Integer.toString(status)).publishPercentiles(0.5, 0.99)
-                .register(registry).record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
+                .register(parts.registry()).record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
         ACCESS.info("{} {} {} {}ms", ctx.method(), ctx.path(), status, String.format("%.1f", ms));
     }
 
@@ -177,11 +215,16 @@ public final class IngestApi implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        if (follower != null) {
-            follower.close();
+        waits.close();
+        if (parts.matching() != null) {
+            parts.matching().feed().close();
         }
-        publisher.close();
-        kafkaAdmin.close();
-        dynamo.close();
+        for (AutoCloseable closeable : parts.closeables()) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", closeable.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 }

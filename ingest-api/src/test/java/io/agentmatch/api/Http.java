@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** A small JSON HTTP client for the API tests. */
-final class Http {
+public final class Http {
     record Response(int status, JsonNode json, String body, Map<String, java.util.List<String>> headers) {
         String header(String name) {
             var values = headers.get(name.toLowerCase());
@@ -32,6 +32,27 @@ final class Http {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), Map.of());
     }
 
+    Response get(String path, Map<String, String> headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers);
+    }
+
+    /** A GET that gives up after {@code timeout}: null when no answer came by then. */
+    Response getWithin(String path, Duration timeout) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).GET().timeout(timeout), Map.of(), timeout);
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof java.net.http.HttpTimeoutException) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> getAsync(String path) {
+        return client.sendAsync(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     Response post(String path, String json) {
         return post(path, json, Map.of());
     }
@@ -47,16 +68,28 @@ final class Http {
     }
 
     Response put(String path, String json) {
+        return put(path, json, Map.of());
+    }
+
+    Response put(String path, String json, Map<String, String> headers) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).PUT(HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json"), Map.of());
+                .header("Content-Type", "application/json"), headers);
     }
 
     Response delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), Map.of());
+        return delete(path, Map.of());
+    }
+
+    Response delete(String path, Map<String, String> headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), headers);
     }
 
     Response send(HttpRequest.Builder builder, Map<String, String> headers) {
-        builder.timeout(Duration.ofSeconds(30));
+        return send(builder, headers, Duration.ofSeconds(30));
+    }
+
+    Response send(HttpRequest.Builder builder, Map<String, String> headers, Duration timeout) {
+        builder.timeout(timeout);
         if (token != null && !headers.containsKey("Authorization")) {
             builder.header("Authorization", "Bearer " + token);
         }

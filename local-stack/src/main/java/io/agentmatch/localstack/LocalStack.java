@@ -291,7 +291,8 @@ public final class LocalStack {
     }
 
     private ComponentSpec appSpec(String name, Kind kind, String module, List<String> javaOpts, Map<String, String> env, int port) {
-        List<String> command = new ArrayList<>(List.of(java(), "-DOPT_OUT_TRACKING=true",
+        // A JVM out of memory is in an unknown state: exit, and let the supervisor (up, a test, Kubernetes) restart it.
+        List<String> command = new ArrayList<>(List.of(java(), "-DOPT_OUT_TRACKING=true", "-XX:+ExitOnOutOfMemoryError",
                 "-Dpipeline.component=" + name, "-Dpipeline.home=" + home));
         command.addAll(javaOpts);
         command.add("-jar");

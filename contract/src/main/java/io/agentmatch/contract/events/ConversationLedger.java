@@ -31,6 +31,17 @@ public final class ConversationLedger {
      */
     public static Decision decide(String lastTimestamp, boolean alreadySeen, EventEnvelope event)
             throws InvalidEventException {
+        return decide(lastTimestamp, alreadySeen, null, event);
+    }
+
+    /**
+     * @param seenFingerprint the request fingerprint the already appended message came with, or null:
+     *                        a message id derived from an Idempotency-Key that was reused with another
+     *                        request (two API instances, within the processing delay) is refused as
+     *                        invalid (dead-lettered with the reason), never silently dropped
+     */
+    public static Decision decide(String lastTimestamp, boolean alreadySeen, String seenFingerprint, EventEnvelope event)
+            throws InvalidEventException {
         if (event.type() != EventType.CONVERSATION_MESSAGE_POSTED) {
             throw new InvalidEventException("event type " + event.type() + " does not belong on the conversation topic");
         }
@@ -51,6 +62,11 @@ public final class ConversationLedger {
             throw new InvalidEventException("timestamp " + message.timestamp() + " is not an ISO-8601 local date-time");
         }
         if (alreadySeen) {
+            if (seenFingerprint != null && event.requestFingerprint() != null
+                    && !seenFingerprint.equals(event.requestFingerprint())) {
+                throw new InvalidEventException("idempotency conflict: Idempotency-Key " + event.idempotencyKey()
+                        + " was first used with another request body; this message was not appended");
+            }
             return new Duplicate(message.messageId());
         }
         if (lastTimestamp != null && timestamp.compareTo(lastTimestamp) <= 0) {

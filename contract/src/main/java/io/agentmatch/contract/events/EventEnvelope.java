@@ -19,6 +19,9 @@ import java.util.UUID;
  * @param key            the aggregate id, equal to the Kafka record key
  * @param idempotencyKey the client's Idempotency-Key header, when it sent one
  * @param payload        the type's payload: {@link ProfileRecord} or {@link ConversationMessage} as JSON
+ * @param requestFingerprint with an Idempotency-Key: the hash of the request (route and canonical body)
+ *                       the key was used with; the fold refuses a create that reuses a key with another
+ *                       request, and the stored profile keeps it, so that any API instance can check a retry
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventEnvelope(
@@ -29,7 +32,8 @@ public record EventEnvelope(
         EventSource source,
         String key,
         String idempotencyKey,
-        ObjectNode payload) {
+        ObjectNode payload,
+        String requestFingerprint) {
 
     public static final int CURRENT_SCHEMA_VERSION = 1;
 
@@ -45,7 +49,12 @@ public record EventEnvelope(
     public static EventEnvelope of(EventType type, EventSource source, String key, String idempotencyKey,
                                    ObjectNode payload) {
         return new EventEnvelope(UUID.randomUUID().toString(), type, CURRENT_SCHEMA_VERSION, Instant.now().toString(),
-                source, key, idempotencyKey, payload);
+                source, key, idempotencyKey, payload, null);
+    }
+
+    /** This event, bound to the request its Idempotency-Key came with. */
+    public EventEnvelope withRequestFingerprint(String fingerprint) {
+        return new EventEnvelope(eventId, type, schemaVersion, occurredAt, source, key, idempotencyKey, payload, fingerprint);
     }
 
     public ProfileRecord profile() {

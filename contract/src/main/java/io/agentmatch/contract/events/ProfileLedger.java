@@ -11,7 +11,10 @@ import io.agentmatch.contract.validation.ValidationException;
  * <p>Rules, per event type:
  * <ul>
  *   <li>CREATED applies only to an id never seen: a retried {@code POST /store} with the same
- *       Idempotency-Key derives the same id and is a no-op.</li>
+ *       Idempotency-Key derives the same id and is a no-op. A create whose request fingerprint
+ *       differs from the one that created the profile reused the key with another body (two API
+ *       instances, within the processing delay): it is refused as invalid (dead-lettered with the
+ *       reason), never silently dropped.</li>
  *   <li>IMPORTED applies to an id never seen, or to one still as a migration left it and whose
  *       content differs; never over a profile changed or deleted through the API.</li>
  *   <li>UPDATED applies to an existing profile whose content differs; it keeps the creation timestamp.</li>
@@ -52,9 +55,17 @@ public final class ProfileLedger {
         }
         boolean exists = current != null && !current.deleted();
         return switch (event.type()) {
-            case PROFILE_CREATED -> current == null
-                    ? apply(validated(record), EventSource.API, version)
-                    : new Ignore("profile already exists (retried create)");
+            case PROFILE_CREATED -> {
+                if (current == null) {
+                    yield apply(validated(record), EventSource.API, version, event.requestFingerprint());
+                }
+                if (event.requestFingerprint() != null && current.requestFingerprint() != null
+                        && !event.requestFingerprint().equals(current.requestFingerprint())) {
+                    throw new InvalidEventException("idempotency conflict: Idempotency-Key " + event.idempotencyKey()
+                            + " was first used with another request body; this create was not applied");
+                }
+                yield new Ignore("profile already exists (retried create)");
+            }
             case PROFILE_IMPORTED -> decideImport(current, validated(record), version);
             case PROFILE_UPDATED -> {
                 if (!exists) {
@@ -63,10 +74,11 @@ public final class ProfileLedger {
                 ProfileRecord updated = validated(new ProfileRecord(record.id(), current.timestamp(), record.data()));
                 yield updated.contentHash().equals(current.contentHash())
                         ? new Ignore("update changes nothing")
-                        : apply(updated, EventSource.API, version);
+                        : apply(updated, EventSource.API, version, current.requestFingerprint());
             }
             case PROFILE_DELETED -> exists
-                    ? new Apply(new ProfileState(current.timestamp(), null, EventSource.API, true, version), null)
+                    ? new Apply(new ProfileState(current.timestamp(), null, EventSource.API, true, version,
+                            current.requestFingerprint()), null)
                     : new Ignore("no such profile to delete");
             default -> throw new InvalidEventException("event type " + event.type() + " is not a profile event");
         };
@@ -74,7 +86,7 @@ public final class ProfileLedger {
 
     private static Decision decideImport(ProfileState current, ProfileRecord record, long version) {
         if (current == null) {
-            return apply(record, EventSource.MIGRATION, version);
+            return apply(record, EventSource.MIGRATION, version, null);
         }
         if (current.origin() != EventSource.MIGRATION) {
             return new Ignore(current.deleted()
@@ -83,11 +95,12 @@ public final class ProfileLedger {
         }
         return record.contentHash().equals(current.contentHash())
                 ? new Ignore("unchanged since the last migration")
-                : apply(record, EventSource.MIGRATION, version);
+                : apply(record, EventSource.MIGRATION, version, current.requestFingerprint());
     }
 
-    private static Apply apply(ProfileRecord record, EventSource origin, long version) {
-        return new Apply(new ProfileState(record.timestamp(), record.contentHash(), origin, false, version), record);
+    private static Apply apply(ProfileRecord record, EventSource origin, long version, String requestFingerprint) {
+        return new Apply(new ProfileState(record.timestamp(), record.contentHash(), origin, false, version,
+                requestFingerprint), record);
     }
 
     private static ProfileRecord validated(ProfileRecord record) throws InvalidEventException {

@@ -9,6 +9,12 @@ package io.agentmatch.contract.events;
  * @param contentHash {@link ProfileRecord#contentHash()} of the current content
  * @param origin      who made the current state: MIGRATION while untouched since the import
  * @param version     the event-log offset of the event that made the current state
+ * @param requestFingerprint the request fingerprint of the Idempotency-Key that created the profile, or null
  */
-public record ProfileState(String timestamp, String contentHash, EventSource origin, boolean deleted, long version) {
+public record ProfileState(String timestamp, String contentHash, EventSource origin, boolean deleted, long version,
+                           String requestFingerprint) {
+
+    public ProfileState(String timestamp, String contentHash, EventSource origin, boolean deleted, long version) {
+        this(timestamp, contentHash, origin, deleted, version, null);
+    }
 }

@@ -22,11 +22,18 @@ public final class ProfileItems {
     public static final String PROFILE_DATA = "profile_data";
     public static final String VERSION = "version";
     public static final String ORIGIN = "origin";
+    /** The request fingerprint of the Idempotency-Key that created the profile (absent without a key). */
+    public static final String REQUEST_FINGERPRINT = "request_fingerprint";
 
     private ProfileItems() {
     }
 
     public static Map<String, AttributeValue> toItem(ProfileRecord record, long version, String origin) {
+        return toItem(record, version, origin, null);
+    }
+
+    public static Map<String, AttributeValue> toItem(ProfileRecord record, long version, String origin,
+                                                     String requestFingerprint) {
         ObjectNode data = record.data();
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put(ID, AttributeValue.fromS(record.id()));
@@ -48,6 +55,9 @@ public final class ProfileItems {
         item.put(PROFILE_DATA, AttributeValue.fromM(AttributeValues.mapFromJson(data)));
         item.put(VERSION, AttributeValue.fromN(Long.toString(version)));
         item.put(ORIGIN, AttributeValue.fromS(origin));
+        if (requestFingerprint != null) {
+            item.put(REQUEST_FINGERPRINT, AttributeValue.fromS(requestFingerprint));
+        }
         return item;
     }
 
@@ -59,6 +69,11 @@ public final class ProfileItems {
                 : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         AttributeValue timestamp = item.get(TIMESTAMP);
         return new ProfileRecord(item.get(ID).s(), timestamp == null ? null : timestamp.s(), object);
+    }
+
+    public static String requestFingerprintOf(Map<String, AttributeValue> item) {
+        AttributeValue fingerprint = item.get(REQUEST_FINGERPRINT);
+        return fingerprint == null ? null : fingerprint.s();
     }
 
     public static long versionOf(Map<String, AttributeValue> item) {

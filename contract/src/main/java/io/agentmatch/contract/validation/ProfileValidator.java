@@ -120,7 +120,8 @@ public final class ProfileValidator {
         if (3 * jsonBytes + 1024 <= MAX_ITEM_BYTES) {
             return;
         }
-        long size = ItemSize.of(ProfileItems.toItem(record, 0L, "api"));
+        // The largest item this record can become: the longest version, origin and request fingerprint (a SHA-256 in hex).
+        long size = ItemSize.of(ProfileItems.toItem(record, Long.MAX_VALUE, "migration", "0".repeat(64)));
         if (size > MAX_ITEM_BYTES) {
             throw new ValidationException(null, "profile is too large: it would be a " + size
                     + "-byte DynamoDB item, the limit is " + MAX_ITEM_BYTES + " bytes");

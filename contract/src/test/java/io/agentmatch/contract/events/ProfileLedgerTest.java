@@ -71,4 +71,22 @@ class ProfileLedgerTest {
         assertThrows(InvalidEventException.class,
                 () -> ProfileLedger.decide(null, event(EventType.CONVERSATION_MESSAGE_POSTED, "a", TS, data("{}")), 1));
     }
+
+    @Test
+    void aCreateReusingAnIdempotencyKeyWithAnotherRequestIsRefusedNotDropped() throws Exception {
+        EventEnvelope first = EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, "k", "key-1",
+                new ProfileRecord("k", TS, data("{\"name\":\"x\"}")).toJson()).withRequestFingerprint("fp-1");
+        ProfileState state = applied(null, first, 1);
+        assertEquals("fp-1", state.requestFingerprint());
+        EventEnvelope retry = EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, "k", "key-1",
+                new ProfileRecord("k", TS, data("{\"name\":\"x\"}")).toJson()).withRequestFingerprint("fp-1");
+        assertInstanceOf(ProfileLedger.Ignore.class, ProfileLedger.decide(state, retry, 2));
+        EventEnvelope conflict = EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, "k", "key-1",
+                new ProfileRecord("k", TS, data("{\"name\":\"y\"}")).toJson()).withRequestFingerprint("fp-2");
+        InvalidEventException e = assertThrows(InvalidEventException.class, () -> ProfileLedger.decide(state, conflict, 3));
+        assertTrue(e.getMessage().contains("idempotency conflict") && e.getMessage().contains("key-1"), e.getMessage());
+        ProfileState updated = applied(state, event(EventType.PROFILE_UPDATED, "k", null, data("{\"name\":\"z\"}")), 4);
+        assertEquals("fp-1", updated.requestFingerprint(), "the creating request's fingerprint outlives updates");
+        assertThrows(InvalidEventException.class, () -> ProfileLedger.decide(updated, conflict, 5));
+    }
 }

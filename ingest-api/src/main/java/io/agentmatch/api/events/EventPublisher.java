@@ -5,6 +5,7 @@ import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.kafka.KafkaFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,14 +32,24 @@ import org.slf4j.LoggerFactory;
  * unreachable, requests fail fast with 503 instead of each waiting out the timeout; one request
  * at a time probes whether it is back.
  *
- * <p>Only errors that say the cluster is unreachable (timeouts, lost connections, too few
- * replicas: Kafka's retriable errors, and a producer that cannot send at all) mark it down. An
- * error about one record answers that request alone: 413 for an event too large, which is also
- * refused before sending when it exceeds {@link Limits#MAX_EVENT_BYTES}.
+ * <p>A failure says what the producer knows: <b>not stored</b> (503) when the record never left
+ * this process (refused before sending, or while Kafka is known to be down) or the broker refused
+ * it for good; <b>unknown</b> (504) when the delivery timed out or failed retriably, because the
+ * record may have been sent and appended without the acknowledgement arriving (Kafka's producer
+ * does not tell a batch that expired unsent from one that expired in flight). The remedy for
+ * unknown is a retry with the same Idempotency-Key: it derives the same ids, so the fold applies
+ * the event once.
+ *
+ * <p>Only an unknown outcome or a producer that cannot send marks Kafka down. An error about one
+ * record answers that request alone: 413 for an event too large (also refused before sending when
+ * it exceeds {@link Limits#MAX_EVENT_BYTES}), 503 for a definitive refusal (e.g. authorization).
  */
-public final class EventPublisher implements AutoCloseable {
+public final class EventPublisher implements EventSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
     private static final long PROBE_INTERVAL_MS = 500;
+
+    /** The status of an answer whose write may or may not have been stored. */
+    public static final int OUTCOME_UNKNOWN = 504;
 
     private final Producer<String, byte[]> producer;
     private final Timer sendLatency;
@@ -47,7 +57,7 @@ public final class EventPublisher implements AutoCloseable {
     private final AtomicLong lastProbe = new AtomicLong(0);
 
     public EventPublisher(KafkaClients clients, Duration timeout, MeterRegistry registry) {
-        this.producer = clients.producer("events")
+        this(clients.producer("events")
                 .tune(ProducerConfig.LINGER_MS_CONFIG, 2)
                 .tune(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024)
                 .tune(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
@@ -62,25 +72,21 @@ public final class EventPublisher implements AutoCloseable {
                 .require(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 10)
                 // Every event we accept fits (Limits); the producer must not refuse what the topic takes.
                 .require(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Limits.KAFKA_MAX_RECORD_BYTES)
-                .newProducer(new StringSerializer(), new ByteArraySerializer());
-        this.sendLatency = sendLatency(registry);
+                .newProducer(new StringSerializer(), new ByteArraySerializer()), registry);
     }
 
     /** With this producer (tests). */
     EventPublisher(Producer<String, byte[]> producer, MeterRegistry registry) {
         this.producer = producer;
-        this.sendLatency = sendLatency(registry);
-    }
-
-    private static Timer sendLatency(MeterRegistry registry) {
-        return Timer.builder("api_kafka_send").description("time until Kafka acknowledged an event")
+        this.sendLatency = Timer.builder("api_kafka_send").description("time until Kafka acknowledged an event")
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     /**
      * Completes with the record's position once acknowledged, or exceptionally with an {@link ApiError}:
-     * 413 for an event too large, 503 when Kafka did not store it.
+     * 400/413 for an event that cannot be written, 503 when Kafka did not store it, 504 when it may have.
      */
+    @Override
     public CompletableFuture<RecordMetadata> publish(String topic, EventEnvelope event) {
         byte[] value;
         try {
@@ -100,8 +106,7 @@ public final class EventPublisher implements AutoCloseable {
             long now = System.currentTimeMillis();
             long last = lastProbe.get();
             if (now - last < PROBE_INTERVAL_MS || !lastProbe.compareAndSet(last, now)) {
-                return CompletableFuture.failedFuture(ApiError.unavailable(
-                        "Kafka is unavailable; the event was not stored, retry later"));
+                return CompletableFuture.failedFuture(notStored());
             }
         }
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
@@ -114,31 +119,50 @@ public final class EventPublisher implements AutoCloseable {
                         LOG.info("Kafka acknowledges writes again");
                     }
                     result.complete(metadata);
-                } else {
-                    result.completeExceptionally(failed(error,
-                            "Kafka did not acknowledge the event in time; retry later with the same Idempotency-Key"));
+                    return;
                 }
+                ApiError failure = afterSend(error);
+                if (failure.status() == OUTCOME_UNKNOWN) {
+                    markDown(error);
+                } else if (failure.status() == 503) {
+                    LOG.warn("Kafka refused an event ({}); answering 503 to that request only",
+                            KafkaFailures.securityProblem(error).orElse(KafkaFailures.rootMessage(error)));
+                }
+                result.completeExceptionally(failure);
             });
         } catch (RuntimeException e) {
-            result.completeExceptionally(failed(e, "Kafka is unavailable; the event was not stored, retry later"));
+            // send() threw: the record was never handed to the network (metadata wait, buffer, a closed producer).
+            markDown(e);
+            result.completeExceptionally(notStored());
         }
         return result;
     }
 
-    /** The answer to a send that failed; marks Kafka down only when the error says it is unreachable. */
-    private ApiError failed(Throwable error, String unreachable) {
+    /** The record never left this process, or the broker refused it: nothing was stored. */
+    public static ApiError notStored() {
+        return ApiError.unavailable("Kafka is unavailable; the event was not stored, retry later");
+    }
+
+    /** The delivery outcome is unknown: the record may still be appended. */
+    public static ApiError outcomeUnknown() {
+        return new ApiError(OUTCOME_UNKNOWN, "Kafka did not acknowledge the event in time; it may still have been stored:"
+                + " retry with the same Idempotency-Key (a retry without one may store it twice)");
+    }
+
+    /**
+     * A failure reported after send(): a record too large is the client's (413); a broker's
+     * definitive refusal (a non-retriable error) means not stored (503); a timeout or a retriable
+     * error may hide a record that was appended (504).
+     */
+    static ApiError afterSend(Exception error) {
         if (error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException) {
             return new ApiError(413, "request body: its event is larger than Kafka accepts; it was not stored");
         }
         if (error instanceof RetriableException || !(error instanceof ApiException)) {
-            markDown(error);
-            return ApiError.unavailable(unreachable);
+            return outcomeUnknown();
         }
-        // About this record or a setting (authorization, an invalid record): this request fails, no other.
-        LOG.warn("Kafka refused an event ({}: {}); answering 503 to that request only",
-                error.getClass().getSimpleName(), error.getMessage());
-        return ApiError.unavailable("Kafka refused the event (" + error.getClass().getSimpleName()
-                + "); it was not stored, retry later");
+        return ApiError.unavailable("Kafka refused the event (" + KafkaFailures.securityProblem(error)
+                .orElse(error.getClass().getSimpleName()) + "); it was not stored, retry later");
     }
 
     private void markDown(Throwable error) {

@@ -7,7 +7,7 @@ import io.agentmatch.matching.Embedder;
 import io.agentmatch.matching.MatchHit;
 import io.agentmatch.matching.MatchIndex;
 import io.agentmatch.matching.MatchQuery;
-import io.agentmatch.api.matching.ProjectionFollower;
+import io.agentmatch.api.matching.IndexFeed;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -24,9 +24,9 @@ public final class MatchRoutes {
     private final RequestBodies bodies;
     private final Embedder embedder;
     private final MatchIndex index;
-    private final ProjectionFollower follower;
+    private final IndexFeed follower;
 
-    public MatchRoutes(RequestBodies bodies, Embedder embedder, MatchIndex index, ProjectionFollower follower) {
+    public MatchRoutes(RequestBodies bodies, Embedder embedder, MatchIndex index, IndexFeed follower) {
         this.bodies = bodies;
         this.embedder = embedder;
         this.index = index;
@@ -36,7 +36,7 @@ public final class MatchRoutes {
     public void match(Context ctx) {
         ObjectNode body = bodies.object(ctx);
         MatchQuery query = query(body);
-        if (!follower.isReady()) {
+        if (follower.state() == IndexFeed.State.LOADING) {
             throw ApiError.unavailable("the match index is still loading; retry in a few seconds");
         }
         List<MatchHit> hits = index.search(embedder.embed(query.description()), query);

@@ -14,6 +14,15 @@ public final class TokenAuth {
         this.expected = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * What scopes idempotency keys to the token: null without auth, else a hash of the token (every
+     * request that passed {@link #check} presented it), so that keys never meet across tokens.
+     */
+    public String scope() {
+        return expected == null ? null
+                : io.agentmatch.contract.events.JsonCodec.sha256(new String(expected, StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
     public void check(Context ctx) {
         if (expected == null || OPEN.contains(ctx.path())) {
             return;

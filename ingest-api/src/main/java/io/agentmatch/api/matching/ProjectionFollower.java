@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * follows it, so a changed profile is matchable as soon as its projection is committed.
  * No consumer group: every API instance holds the whole index.
  */
-public final class ProjectionFollower implements AutoCloseable {
+public final class ProjectionFollower implements IndexFeed {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionFollower.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -55,6 +55,7 @@ public final class ProjectionFollower implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    @Override
     public void start() {
         thread.start();
     }
@@ -90,6 +91,7 @@ public final class ProjectionFollower implements AutoCloseable {
 
     private List<TopicPartition> awaitPartitions() {
         while (running) {
+            lastPoll = System.currentTimeMillis();
             try {
                 var infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
                 if (infos != null && !infos.isEmpty()) {
@@ -154,6 +156,15 @@ public final class ProjectionFollower implements AutoCloseable {
 
     public boolean isFollowing() {
         return thread.isAlive() && System.currentTimeMillis() - lastPoll < 30_000;
+    }
+
+    /** STOPPED once the thread died (an error it logged) or stopped polling: the index no longer changes. */
+    @Override
+    public State state() {
+        if (thread.getState() != Thread.State.NEW && !isFollowing()) {
+            return State.STOPPED;
+        }
+        return isReady() ? State.READY : State.LOADING;
     }
 
     @Override

@@ -3,15 +3,16 @@ package io.agentmatch.api.storage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.storage.ConversationItems;
 import io.agentmatch.contract.storage.TableDefinitions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
-/** Reads of {@code agent-conversations}, in time order, every page unless a limit is asked for. */
-public final class ConversationReader {
+/** Reads of {@code agent-conversations}, in time order; one call is one DynamoDB page. */
+public final class ConversationReader implements ConversationStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final DynamoReads reads;
@@ -22,34 +23,46 @@ public final class ConversationReader {
         this.reads = reads;
     }
 
-    public Page<ObjectNode> byConversation(String conversationId, int limit, String cursor) {
-        return query(null, ConversationItems.CONVERSATION_ID, conversationId, limit, cursor);
+    @Override
+    public Page<ObjectNode> messagePage(MessageFilter filter, int max, String cursor) {
+        Map<String, AttributeValue> from = start(filter, cursor);
+        QueryResponse page = reads.call("conversation messages", () -> dynamo.query(b -> query(b, filter, from)
+                .limit(max)));
+        return new Page<>(page.items().stream().map(ConversationItems::toLegacyJson).toList(),
+                Cursors.encode(page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null));
     }
 
-    public Page<ObjectNode> byAgent(String agentId, int limit, String cursor) {
-        return query(TableDefinitions.AGENT_CONVERSATIONS_INDEX, ConversationItems.AGENT_ID, agentId, limit, cursor);
-    }
-
-    private Page<ObjectNode> query(String index, String attribute, String value, int limit, String cursor) {
-        List<ObjectNode> messages = new ArrayList<>();
-        Map<String, AttributeValue> start = Cursors.decode(cursor);
+    @Override
+    public long count(MessageFilter filter, String cursor, long max) {
+        Map<String, AttributeValue> start = start(filter, cursor);
+        long count = 0;
         do {
             Map<String, AttributeValue> from = start;
-            int remaining = limit == 0 ? 0 : limit - messages.size();
-            QueryResponse page = reads.call("conversation messages", () -> dynamo.query(b -> {
-                b.tableName(table).indexName(index)
-                        .keyConditionExpression("#k = :v")
-                        .expressionAttributeNames(Map.of("#k", attribute))
-                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(value)))
-                        .scanIndexForward(true)
-                        .exclusiveStartKey(from);
-                if (remaining > 0) {
-                    b.limit(remaining);
-                }
-            }));
-            page.items().forEach(item -> messages.add(ConversationItems.toLegacyJson(item)));
+            QueryResponse page = reads.call("the message count", () -> dynamo.query(b -> query(b, filter, from)
+                    .select(Select.COUNT)));
+            count += page.count();
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && (limit == 0 || messages.size() < limit));
-        return new Page<>(messages, Cursors.encode(start));
+        } while (start != null && count < max);
+        return Math.min(count, max);
+    }
+
+    private static Map<String, AttributeValue> start(MessageFilter filter, String cursor) {
+        Set<String> key = filter.byAgent()
+                ? Set.of(ConversationItems.CONVERSATION_ID, ConversationItems.TIMESTAMP, ConversationItems.AGENT_ID)
+                : Set.of(ConversationItems.CONVERSATION_ID, ConversationItems.TIMESTAMP);
+        return Cursors.decode(cursor, key, Map.of(attribute(filter), filter.value()));
+    }
+
+    private static String attribute(MessageFilter filter) {
+        return filter.byAgent() ? ConversationItems.AGENT_ID : ConversationItems.CONVERSATION_ID;
+    }
+
+    private QueryRequest.Builder query(QueryRequest.Builder b, MessageFilter filter, Map<String, AttributeValue> from) {
+        return b.tableName(table).indexName(filter.byAgent() ? TableDefinitions.AGENT_CONVERSATIONS_INDEX : null)
+                .keyConditionExpression("#k = :v")
+                .expressionAttributeNames(Map.of("#k", attribute(filter)))
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(filter.value())))
+                .scanIndexForward(true)
+                .exclusiveStartKey(from);
     }
 }

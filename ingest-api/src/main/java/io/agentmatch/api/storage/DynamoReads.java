@@ -34,13 +34,31 @@ public final class DynamoReads {
             return result;
         } catch (ResourceNotFoundException e) {
             throw ApiError.unavailable("DynamoDB table for " + what + " does not exist (yet); retry later");
-        } catch (SdkClientException | DynamoDbException e) {
-            if (!down) {
-                down = true;
-                LOG.warn("DynamoDB call for {} failed: {}", what, e.getMessage());
+        } catch (DynamoDbException e) {
+            if (isRefusedRequest(e)) {
+                // DynamoDB is up and refused this one request: this request's error, not an outage.
+                // (The routes check every input that reaches a key first, cursors included.)
+                LOG.info("DynamoDB refused the read of {}: {}", what, e.getMessage());
+                throw ApiError.badRequest("request: DynamoDB refused the read of " + what + " as invalid");
             }
-            throw ApiError.unavailable("DynamoDB is unavailable; could not read " + what + ", retry later");
+            throw markDown(what, e);
+        } catch (SdkClientException e) {
+            throw markDown(what, e);
         }
+    }
+
+    /** A ValidationException (HTTP 400) means this request is wrong; throttling and 5xx are not the request's fault. */
+    static boolean isRefusedRequest(DynamoDbException e) {
+        return e.statusCode() == 400 && e.awsErrorDetails() != null
+                && "ValidationException".equals(e.awsErrorDetails().errorCode());
+    }
+
+    private ApiError markDown(String what, RuntimeException e) {
+        if (!down) {
+            down = true;
+            LOG.warn("DynamoDB call for {} failed: {}", what, e.getMessage());
+        }
+        return ApiError.unavailable("DynamoDB is unavailable; could not read " + what + ", retry later");
     }
 
     public boolean isAvailable() {

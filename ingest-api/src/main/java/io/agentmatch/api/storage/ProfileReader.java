@@ -3,17 +3,21 @@ package io.agentmatch.api.storage;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.contract.storage.TableDefinitions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
-/** Reads of {@code agent-profiles}. Every expression takes its values as expression attribute values. */
-public final class ProfileReader {
+/**
+ * Reads of {@code agent-profiles}. Every expression takes its values as expression attribute
+ * values. One call is one DynamoDB page: at most {@code max} items and DynamoDB's 1 MB.
+ */
+public final class ProfileReader implements ProfileStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final DynamoReads reads;
@@ -24,66 +28,67 @@ public final class ProfileReader {
         this.reads = reads;
     }
 
-    public Optional<Map<String, AttributeValue>> item(String id) {
+    @Override
+    public Optional<StoredProfile> find(String id) {
         var response = reads.call("profile " + id, () -> dynamo.getItem(b -> b.tableName(table)
                 .key(ProfileItems.key(id)).consistentRead(true)));
-        return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = response.item();
+        return Optional.of(new StoredProfile(ProfileItems.toRecord(item), ProfileItems.versionOf(item),
+                ProfileItems.requestFingerprintOf(item)));
     }
 
-    public Optional<ProfileRecord> get(String id) {
-        return item(id).map(ProfileItems::toRecord);
+    @Override
+    public Page<String> idPage(int max, String cursor) {
+        Map<String, AttributeValue> from = Cursors.decode(cursor, Set.of(ProfileItems.ID), Map.of());
+        ScanResponse page = reads.call("the profile list", () -> dynamo.scan(b -> b.tableName(table)
+                .projectionExpression("#id").expressionAttributeNames(Map.of("#id", ProfileItems.ID))
+                .exclusiveStartKey(from).limit(max)));
+        List<String> ids = page.items().stream().map(item -> item.get(ProfileItems.ID).s()).toList();
+        return new Page<>(ids, Cursors.encode(page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null));
     }
 
-    /** One page of ids, or every id when {@code limit} is 0 (the legacy /list: all of them, every Scan page). */
-    public Page<String> ids(int limit, String cursor) {
-        List<String> ids = new ArrayList<>();
-        Map<String, AttributeValue> start = Cursors.decode(cursor);
+    @Override
+    public long countIds(String cursor, long max) {
+        Map<String, AttributeValue> start = Cursors.decode(cursor, Set.of(ProfileItems.ID), Map.of());
+        long count = 0;
         do {
             Map<String, AttributeValue> from = start;
-            int remaining = limit == 0 ? 0 : limit - ids.size();
-            ScanResponse page = reads.call("the profile list", () -> dynamo.scan(b -> {
-                b.tableName(table).projectionExpression("#id").expressionAttributeNames(Map.of("#id", ProfileItems.ID))
-                        .exclusiveStartKey(from);
-                if (remaining > 0) {
-                    b.limit(remaining);
-                }
-            }));
-            page.items().forEach(item -> ids.add(item.get(ProfileItems.ID).s()));
+            ScanResponse page = reads.call("the profile count", () -> dynamo.scan(b -> b.tableName(table)
+                    .select(Select.COUNT).exclusiveStartKey(from)));
+            count += page.count();
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && (limit == 0 || ids.size() < limit));
-        return new Page<>(ids, Cursors.encode(start));
+        } while (start != null && count < max);
+        return Math.min(count, max);
     }
 
-    /** Profiles whose job (or city) equals {@code value}, through the seed's GSIs; all profiles when both are null. */
-    public Page<ProfileRecord> query(String job, String city, int limit, String cursor) {
-        List<ProfileRecord> profiles = new ArrayList<>();
-        Map<String, AttributeValue> start = Cursors.decode(cursor);
-        do {
-            Map<String, AttributeValue> from = start;
-            int remaining = limit - profiles.size();
-            Map<String, AttributeValue> lastKey;
-            List<Map<String, AttributeValue>> items;
-            if (job == null && city == null) {
-                ScanResponse page = reads.call("profiles", () -> dynamo.scan(b -> b.tableName(table)
-                        .exclusiveStartKey(from).limit(remaining)));
-                items = page.items();
-                lastKey = page.lastEvaluatedKey();
-            } else {
-                String index = job != null ? TableDefinitions.JOB_INDEX : TableDefinitions.LOCATION_INDEX;
-                String attribute = job != null ? ProfileItems.JOB : ProfileItems.LOCATION_CITY;
-                String value = job != null ? job : city;
-                QueryResponse page = reads.call("profiles by " + attribute, () -> dynamo.query(b -> b.tableName(table)
-                        .indexName(index)
-                        .keyConditionExpression("#k = :v")
-                        .expressionAttributeNames(Map.of("#k", attribute))
-                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(value)))
-                        .exclusiveStartKey(from).limit(remaining)));
-                items = page.items();
-                lastKey = page.lastEvaluatedKey();
-            }
-            items.forEach(item -> profiles.add(ProfileItems.toRecord(item)));
-            start = lastKey != null && !lastKey.isEmpty() ? lastKey : null;
-        } while (start != null && profiles.size() < limit);
-        return new Page<>(profiles, Cursors.encode(start));
+    @Override
+    public Page<ProfileRecord> profilePage(ProfileFilter filter, int max, String cursor) {
+        List<Map<String, AttributeValue>> items;
+        Map<String, AttributeValue> lastKey;
+        if (filter.job() == null && filter.city() == null) {
+            Map<String, AttributeValue> from = Cursors.decode(cursor, Set.of(ProfileItems.ID), Map.of());
+            ScanResponse page = reads.call("profiles", () -> dynamo.scan(b -> b.tableName(table)
+                    .exclusiveStartKey(from).limit(max)));
+            items = page.items();
+            lastKey = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+        } else {
+            boolean byJob = filter.job() != null;
+            String index = byJob ? TableDefinitions.JOB_INDEX : TableDefinitions.LOCATION_INDEX;
+            String attribute = byJob ? ProfileItems.JOB : ProfileItems.LOCATION_CITY;
+            String value = byJob ? filter.job() : filter.city();
+            Map<String, AttributeValue> from = Cursors.decode(cursor, Set.of(ProfileItems.ID, attribute), Map.of(attribute, value));
+            QueryResponse page = reads.call("profiles by " + attribute, () -> dynamo.query(b -> b.tableName(table)
+                    .indexName(index)
+                    .keyConditionExpression("#k = :v")
+                    .expressionAttributeNames(Map.of("#k", attribute))
+                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(value)))
+                    .exclusiveStartKey(from).limit(max)));
+            items = page.items();
+            lastKey = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+        }
+        return new Page<>(items.stream().map(ProfileItems::toRecord).toList(), Cursors.encode(lastKey));
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -25,7 +27,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** How a failed send is answered, and which failures make the API refuse everyone's writes for a while. */
+/**
+ * How a failed send is answered (what the producer knows: not stored 503, unknown 504 with "retry with the
+ * same key", the client's own 413), and which failures make the API refuse everyone's writes for a while.
+ */
 class EventPublisherTest {
     private final MockProducer<String, byte[]> producer =
             new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
@@ -66,7 +71,7 @@ class EventPublisherTest {
         // U+0001 is 6 bytes of JSON: a 1 MiB body of them is an event over the limit.
         CompletableFuture<RecordMetadata> down = publisher.publish("t", event("x"));
         producer.errorNext(new TimeoutException("Expiring 1 record(s)"));
-        assertEquals(503, failure(down).status());
+        assertEquals(504, failure(down).status(), "a delivery timeout may hide an appended record");
         assertFalse(publisher.isAvailable());
 
         ApiError error = failure(publisher.publish("t", event("\u0001".repeat(Limits.MAX_EVENT_BYTES / 6))));
@@ -100,11 +105,39 @@ class EventPublisherTest {
 
         CompletableFuture<RecordMetadata> replicas = publisher.publish("t", event("x"));
         producer.errorNext(new NotEnoughReplicasException("1 of 3 in sync"));
-        assertEquals(503, failure(replicas).status());
+        assertEquals(504, failure(replicas).status());
         assertFalse(publisher.isAvailable(), "too few replicas refuses every acks=all write");
         // While down, other writes answer 503 at once without reaching the producer.
         int sent = producer.history().size();
         assertEquals(503, failure(publisher.publish("t", event("y"))).status());
         assertEquals(sent, producer.history().size());
+    }
+
+    private static void assertUnknown(ApiError answer) {
+        assertEquals(504, answer.status());
+        assertTrue(answer.getMessage().contains("may still have been stored") && answer.getMessage().contains("same Idempotency-Key"),
+                answer.getMessage());
+    }
+
+    private static void assertNotStored(ApiError answer) {
+        assertEquals(503, answer.status());
+        assertTrue(answer.getMessage().contains("not stored"), answer.getMessage());
+    }
+
+    @Test
+    void aDeliveryTimeoutOrRetriableFailureMayHaveBeenAppendedSoItsOutcomeIsUnknown() {
+        assertUnknown(EventPublisher.afterSend(new TimeoutException("Expiring 1 record(s) for t-0: 4010 ms has passed since batch creation")));
+        assertUnknown(EventPublisher.afterSend(new NetworkException("disconnected")));
+        assertUnknown(EventPublisher.afterSend(new NotEnoughReplicasException("isr")));
+        assertUnknown(EventPublisher.afterSend(new KafkaException("producer fenced")));
+    }
+
+    @Test
+    void aBrokersDefinitiveRefusalWasNotStored() {
+        assertEquals(413, EventPublisher.afterSend(new RecordTooLargeException("too large")).status());
+        assertNotStored(EventPublisher.afterSend(new TopicAuthorizationException("denied")));
+        assertTrue(EventPublisher.afterSend(new TopicAuthorizationException("denied")).getMessage()
+                .contains("Kafka authorization failed"));
+        assertNotStored(EventPublisher.notStored());
     }
 }

@@ -28,6 +28,8 @@ public final class ConversationPersister implements Processor<String, byte[], St
     public static final String LAST_TIMESTAMP_STORE = "conversation-last-timestamp";
     public static final String SEEN_STORE = "conversation-seen-messages";
     public static final String OUTBOX_STORE = "conversation-outbox";
+    /** A seen-store value that records the request fingerprint (else the value is the message's timestamp). */
+    private static final String FINGERPRINT = "fingerprint:";
 
     private final ItemWriter writer;
     private final ProcessorMetrics metrics;
@@ -68,14 +70,18 @@ public final class ConversationPersister implements Processor<String, byte[], St
         String seenKey = event.key() + "\u0000" + event.message().messageId();
         ConversationLedger.Decision decision;
         try {
-            decision = ConversationLedger.decide(lastTimestamps.get(event.key()), seen.get(seenKey) != null, event);
+            String seenValue = seen.get(seenKey);
+            String seenFingerprint = seenValue != null && seenValue.startsWith(FINGERPRINT)
+                    ? seenValue.substring(FINGERPRINT.length()) : null;
+            decision = ConversationLedger.decide(lastTimestamps.get(event.key()), seenValue != null, seenFingerprint, event);
         } catch (InvalidEventException e) {
             deadLetters.send(record, e.getMessage());
             return;
         }
         if (decision instanceof ConversationLedger.Append append) {
             lastTimestamps.put(event.key(), append.message().timestamp());
-            seen.put(seenKey, append.message().timestamp());
+            seen.put(seenKey, event.requestFingerprint() != null ? FINGERPRINT + event.requestFingerprint()
+                    : append.message().timestamp());
             outbox.add(PendingWrite.messagePut(append.message(), origin.topic(), origin.partition(), origin.offset()));
             metrics.eventProcessed(origin.topic(), "applied");
         } else {

@@ -83,7 +83,8 @@ public final class ProfilePersister implements Processor<String, byte[], String,
                         record.timestamp()), CHANGES_SINK);
             } else {
                 outbox.add(PendingWrite.profilePut(apply.record(), origin.offset(),
-                        apply.next().origin().name().toLowerCase(), origin.topic(), origin.partition(), origin.offset()));
+                        apply.next().origin().name().toLowerCase(), apply.next().requestFingerprint(),
+                        origin.topic(), origin.partition(), origin.offset()));
                 context.forward(new Record<>(event.key(), ProfileChange.upsert(apply.record(), origin.offset()).toBytes(),
                         record.timestamp()), CHANGES_SINK);
             }

@@ -17,26 +17,32 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 /**
  * One DynamoDB write the processor owes, kept in the outbox store until DynamoDB acknowledged it.
  * It records the source offset so a write DynamoDB rejects as invalid can be dead-lettered with
- * its origin.
+ * its origin. {@code requestFingerprint} goes into a profile item (see {@link ProfileItems#REQUEST_FINGERPRINT}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PendingWrite(Kind kind, String id, long version, String origin, ObjectNode payload,
-                           String sourceTopic, int sourcePartition, long sourceOffset) {
+                           String sourceTopic, int sourcePartition, long sourceOffset, String requestFingerprint) {
 
     public enum Kind { PROFILE_PUT, PROFILE_DELETE, MESSAGE_PUT }
 
     public static PendingWrite profilePut(ProfileRecord record, long version, String origin,
                                           String topic, int partition, long offset) {
-        return new PendingWrite(Kind.PROFILE_PUT, record.id(), version, origin, record.toJson(), topic, partition, offset);
+        return profilePut(record, version, origin, null, topic, partition, offset);
+    }
+
+    public static PendingWrite profilePut(ProfileRecord record, long version, String origin, String requestFingerprint,
+                                          String topic, int partition, long offset) {
+        return new PendingWrite(Kind.PROFILE_PUT, record.id(), version, origin, record.toJson(), topic, partition, offset,
+                requestFingerprint);
     }
 
     public static PendingWrite profileDelete(String id, long version, String topic, int partition, long offset) {
-        return new PendingWrite(Kind.PROFILE_DELETE, id, version, null, null, topic, partition, offset);
+        return new PendingWrite(Kind.PROFILE_DELETE, id, version, null, null, topic, partition, offset, null);
     }
 
     public static PendingWrite messagePut(ConversationMessage message, String topic, int partition, long offset) {
         return new PendingWrite(Kind.MESSAGE_PUT, message.conversationId(), offset, null, message.toJson(),
-                topic, partition, offset);
+                topic, partition, offset, null);
     }
 
     /** The outbox key: one pending change per DynamoDB item, the newest replacing older ones. */
@@ -52,7 +58,7 @@ public record PendingWrite(Kind kind, String id, long version, String origin, Ob
 
     public java.util.Map<String, AttributeValue> item() {
         return switch (kind) {
-            case PROFILE_PUT -> ProfileItems.toItem(ProfileRecord.fromJson(payload), version, origin);
+            case PROFILE_PUT -> ProfileItems.toItem(ProfileRecord.fromJson(payload), version, origin, requestFingerprint);
             case MESSAGE_PUT -> ConversationItems.toItem(ConversationMessage.fromJson(payload));
             case PROFILE_DELETE -> throw new IllegalStateException("a delete has no item");
         };

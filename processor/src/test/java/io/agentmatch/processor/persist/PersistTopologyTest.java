@@ -104,6 +104,40 @@ class PersistTopologyTest {
     }
 
     @Test
+    void aCreateReusingAnIdempotencyKeyWithAnotherBodyIsDeadLetteredWithTheReasonAndTheItemKeepsTheFingerprint() throws Exception {
+        for (String[] create : new String[][] {{"A", "fp-a"}, {"A", "fp-a"}, {"B", "fp-b"}}) {
+            EventEnvelope event = EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, "k1", "key-1",
+                    new ProfileRecord("k1", "2024-01-01T00:00:00.000001", data("{\"name\":\"" + create[0] + "\"}")).toJson())
+                    .withRequestFingerprint(create[1]);
+            profiles.pipeInput("k1", JsonCodec.toBytes(event));
+        }
+        flush();
+        assertEquals("A", stored("k1").data().get("name").asText());
+        assertEquals("fp-a", table.items.get("P:k1").item().get("request_fingerprint").s());
+        List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+        assertEquals(1, dead.size(), "the retry with the same body is a no-op; the other body is refused");
+        String reason = new String(dead.get(0).headers().lastHeader(Topics.HEADER_DLQ_REASON).value(), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("idempotency conflict"), reason);
+    }
+
+    @Test
+    void aMessageReusingAnIdempotencyKeyWithAnotherBodyIsDeadLetteredNotDropped() {
+        for (String[] post : new String[][] {{"hello", "fp-a"}, {"hello", "fp-a"}, {"bye", "fp-b"}}) {
+            ConversationMessage message = new ConversationMessage("c9", "derived-id", "agent", post[0], "user",
+                    "2024-01-01T00:00:00.000001");
+            EventEnvelope event = EventEnvelope.of(EventType.CONVERSATION_MESSAGE_POSTED, EventSource.API, "c9", "key-9",
+                    message.toJson()).withRequestFingerprint(post[1]);
+            conversations.pipeInput("c9", JsonCodec.toBytes(event));
+        }
+        flush();
+        assertEquals(1, table.items.keySet().stream().filter(k -> k.startsWith("M:c9")).count());
+        List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+        assertEquals(1, dead.size(), "the retry with the same body is a no-op; the other body is refused");
+        String reason = new String(dead.get(0).headers().lastHeader(Topics.HEADER_DLQ_REASON).value(), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("idempotency conflict"), reason);
+    }
+
+    @Test
     void reRunMigrationNeverOverwritesAnApiUpdateNorRestoresADelete() throws Exception {
         send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m1", "2024-03-01T09:00:00.000001", data("{\"job\":\"Plumber\"}"));
         send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m2", "2024-03-01T09:00:00.000001", data("{\"job\":\"Chef\"}"));

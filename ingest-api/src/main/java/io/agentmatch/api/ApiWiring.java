@@ -1,0 +1,127 @@
+package io.agentmatch.api;
+
+import io.agentmatch.api.events.EventPublisher;
+import io.agentmatch.api.http.DependencyProbe;
+import io.agentmatch.api.matching.IndexFeed;
+import io.agentmatch.api.matching.ProjectionFollower;
+import io.agentmatch.api.storage.ConversationReader;
+import io.agentmatch.api.storage.DynamoReads;
+import io.agentmatch.api.storage.ProfileReader;
+import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.storage.DynamoClients;
+import io.agentmatch.matching.CachingEmbedder;
+import io.agentmatch.matching.Embedders;
+import io.agentmatch.matching.MatchIndex;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The one place where the API's real collaborators are built: the Kafka producer, admin client and
+ * projection follower, the DynamoDB client and readers, the embedding model. Everything else takes
+ * them as {@link ApiParts}.
+ */
+public final class ApiWiring {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiWiring.class);
+    private ApiWiring() {
+    }
+
+    public static IngestApi start(PipelineConfig config, ApiConfig api) {
+        List<AutoCloseable> closeables = new ArrayList<>();
+        try {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            KafkaClients clients = KafkaClients.of(config.kafka(), "api");
+            LOG.info(clients.describe());
+            EventPublisher publisher = new EventPublisher(clients, api.kafkaTimeout(), registry);
+            closeables.add(publisher);
+            Admin kafkaAdmin = clients.admin("readiness")
+                    .tune(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000)
+                    .tune(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 2000)
+                    .tune(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)
+                    .newAdmin();
+            closeables.add(kafkaAdmin);
+            DynamoDbClient dynamo = DynamoClients.sync(config, api.dynamoTimeout());
+            closeables.add(dynamo);
+            DynamoReads reads = new DynamoReads(registry);
+
+            ApiParts.Matching matching = null;
+            if (api.matching()) {
+                MatchIndex index = new MatchIndex();
+                matching = new ApiParts.Matching(index, new CachingEmbedder(Embedders.fromEnv(), 1024),
+                        new ProjectionFollower(config, clients, index));
+            }
+            List<DependencyProbe> probes = new ArrayList<>();
+            probes.add(probe("kafka", () -> kafkaAdmin.describeCluster().nodes().get(2, TimeUnit.SECONDS)));
+            probes.add(probe("dynamodb", () -> dynamo.describeTable(b -> b.tableName(config.profileTable()))));
+            probes.add(indexProbe(matching == null ? null : matching.feed()));
+
+            ApiParts parts = new ApiParts(publisher, new ProfileReader(dynamo, config.profileTable(), reads),
+                    new ConversationReader(dynamo, config.conversationTable(), reads), config.topics(), matching,
+                    probes, registry, closeables);
+            return IngestApi.start(api, parts);
+        } catch (RuntimeException e) {
+            for (AutoCloseable closeable : closeables) {
+                try {
+                    closeable.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private interface Check {
+        Object run() throws Exception;
+    }
+
+    /** "up" when the call succeeds, "down" when it fails or times out. */
+    private static DependencyProbe probe(String name, Check check) {
+        return new DependencyProbe() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public State check() {
+                try {
+                    check.run();
+                    return new State("up", true);
+                } catch (Exception e) {
+                    return new State("down", false);
+                }
+            }
+        };
+    }
+
+    /** The match index: "disabled", "loading", "ready", or "stopped" (its follower died: matches go stale). */
+    public static DependencyProbe indexProbe(IndexFeed feed) {
+        return new DependencyProbe() {
+            @Override
+            public String name() {
+                return "match_index";
+            }
+
+            @Override
+            public State check() {
+                if (feed == null) {
+                    return new State("disabled", true);
+                }
+                return switch (feed.state()) {
+                    case READY -> new State("ready", true);
+                    case LOADING -> new State("loading", false);
+                    case STOPPED -> new State("stopped", false);
+                };
+            }
+        };
+    }
+}
