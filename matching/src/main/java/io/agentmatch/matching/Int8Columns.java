@@ -11,9 +11,10 @@ import java.util.Arrays;
  * moves each column whole); per-block 4 KB rows, scattered over the heap as the index grew, scanned
  * 2.5x slower.
  *
- * <p>The kernels are the only loop shapes JDK 17's C2 auto-vectorizes here (see matching/README.md):
- * one group per pass, bounded by the accumulator's length, int-only arithmetic, no
- * {@code array[offset + j]}. Do not restructure them; measure with {@code bench.IndexBench}.
+ * <p>{@link #scanModel} is the one loop shape JDK 17's C2 auto-vectorizes here (see matching/README.md):
+ * a constant number of groups, one group per pass, the inner loop bounded by the accumulator's
+ * length, int-only arithmetic, no {@code array[offset + j]}. Do not restructure the loops; measure
+ * any change with {@code bench.IndexBench}.
  *
  * <p>Not thread-safe: {@link MatchIndex} scans under its read lock and writes under its write lock.
  */
@@ -30,10 +31,6 @@ final class Int8Columns {
         }
         this.groups = groups;
         this.columns = new int[groups][0];
-    }
-
-    int groups() {
-        return groups;
     }
 
     int capacity() {
@@ -101,7 +98,7 @@ final class Int8Columns {
         }
     }
 
-    /** {@link #scan} for any other number of groups (the inner loop is C2's scalar version there, see {@link #scanModel}). */
+    /** {@link #scan} for any other number of groups: the same sums, several times slower (see {@link #scanModel}). */
     static void scanGeneric(int[][] columns, int groups, int[] q, int[] acc) {
         Arrays.fill(acc, 0);
         for (int g = 0; g < groups; g++) {
