@@ -1,5 +1,8 @@
 package io.agentmatch.bench;
 
+import io.agentmatch.bench.stages.BenchRun;
+import io.agentmatch.bench.stages.BenchStages;
+import io.agentmatch.bench.stages.Stage;
 import io.agentmatch.localstack.LocalStack;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -47,24 +50,19 @@ public final class BenchMain {
         try {
             Files.createDirectories(runDir);
             System.out.println("bench: stages " + options.stages() + ", stack home " + options.home() + ", logs in " + runDir);
-            if (options.stages().contains("footprint")) {
-                stage(results, "footprint", () -> new Stages(null, options, results, runDir, repo).footprint());
+            BenchRun run = new BenchRun(options, results, runDir, repo);
+            if (options.stages().contains(BenchStages.FOOTPRINT)) {
+                stage(results, BenchStages.FOOTPRINT, BenchStages.footprint(run));
             }
-            boolean needsStack = options.stages().stream().anyMatch(s -> !s.equals("footprint"));
+            boolean needsStack = options.stages().stream().anyMatch(s -> !s.equals(BenchStages.FOOTPRINT));
             if (needsStack) {
                 long stackStart = System.nanoTime();
                 try (BenchStack bench = BenchStack.start(repo, options.home())) {
                     System.out.printf("bench stack up (kafka + dynalite) in %.1f s%n", (System.nanoTime() - stackStart) / 1e9);
-                    Stages stages = new Stages(bench, options, results, runDir, repo);
+                    Map<String, Stage> stages = BenchStages.onBenchStack(bench, run);
                     for (String stage : options.stages()) {
-                        switch (stage) {
-                            case "ingest" -> stage(results, stage, stages::ingest);
-                            case "persist" -> stage(results, stage, stages::persist);
-                            case "project" -> stage(results, stage, stages::project);
-                            case "freshness" -> stage(results, stage, stages::freshness);
-                            case "match" -> stage(results, stage, stages::match);
-                            case "migrate" -> stage(results, stage, stages::migrate);
-                            default -> { }
+                        if (stages.containsKey(stage)) {
+                            stage(results, stage, stages.get(stage));
                         }
                     }
                 }
@@ -78,10 +76,6 @@ public final class BenchMain {
         Path file = results.write(options.out(), "bench-" + stamp + ".json");
         System.out.printf("%nwall time %.0f s; results: %s (and .md); logs: %s%n", (System.nanoTime() - started) / 1e9, file, runDir);
         System.exit(code != 0 || !results.failures().isEmpty() ? 1 : 0);
-    }
-
-    interface Stage {
-        void run() throws Exception;
     }
 
     private static void stage(Results results, String name, Stage stage) {

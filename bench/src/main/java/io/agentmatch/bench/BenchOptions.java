@@ -13,7 +13,7 @@ import java.util.List;
  * @param duration   each HTTP throughput run (ingest)
  * @param matchDuration each /match latency run
  */
-record BenchOptions(List<String> stages, boolean quick, int profiles, int events, Duration duration,
+public record BenchOptions(List<String> stages, boolean quick, int profiles, int events, Duration duration,
                     Duration matchDuration, int connections, int probes, Path home, Path out) {
 
     static final List<String> ALL = List.of("footprint", "ingest", "persist", "project", "freshness", "match", "migrate");

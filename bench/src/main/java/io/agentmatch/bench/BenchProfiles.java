@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.Timestamps;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -29,6 +31,16 @@ public final class BenchProfiles {
 
     public BenchProfiles(long seed) {
         this.random = new SplittableRandom(seed);
+    }
+
+    /** The first {@code n} profiles of the sequence of {@code seed}. */
+    public static List<ProfileRecord> records(int n, long seed) {
+        BenchProfiles gen = new BenchProfiles(seed);
+        List<ProfileRecord> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(gen.next());
+        }
+        return list;
     }
 
     public ProfileRecord next() {

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -36,10 +37,10 @@ import org.apache.kafka.common.TopicPartition;
  * stay up for the whole run; each stage works in its own namespace (topics, tables, processor group:
  * {@link PipelineConfig#isolated}) and starts the processor / API processes it needs.
  */
-final class BenchStack implements AutoCloseable {
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+public final class BenchStack implements AutoCloseable {
+    public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    final LocalStack stack;
+    private final LocalStack stack;
     private final Admin admin;
 
     private BenchStack(LocalStack stack, Admin admin) {
@@ -93,18 +94,18 @@ final class BenchStack implements AutoCloseable {
     }
 
     /** A fresh namespace: own topics, tables and processor group, provisioned. */
-    PipelineConfig namespace(String name) {
+    public PipelineConfig namespace(String name) {
         PipelineConfig config = state().pipelineConfig(Map.of()).isolated(name);
         LocalStack.provision(config, Duration.ofSeconds(60));
         return config;
     }
 
-    Map<String, String> env(PipelineConfig config) {
+    public Map<String, String> env(PipelineConfig config) {
         return stack.pipelineEnv(config, state().apiPort(), state().processorHealthPort());
     }
 
     /** Starts a processor instance on {@code config} and waits for /health; returns its health port. */
-    int startProcessor(String name, PipelineConfig config, Map<String, String> extraEnv) {
+    public int startProcessor(String name, PipelineConfig config, Map<String, String> extraEnv) {
         int port = LocalStack.freePort();
         stack.stop(name);
         ComponentSpec spec = stack.processorSpec(name, config, port, extraEnv);
@@ -114,7 +115,7 @@ final class BenchStack implements AutoCloseable {
     }
 
     /** Starts an API instance on {@code config} and waits for /ready (match index loaded); returns its port. */
-    int startApi(String name, PipelineConfig config, Map<String, String> extraEnv) {
+    public int startApi(String name, PipelineConfig config, Map<String, String> extraEnv) {
         int port = LocalStack.freePort();
         stack.stop(name);
         ComponentSpec spec = stack.apiSpec(name, config, port, extraEnv);
@@ -123,35 +124,44 @@ final class BenchStack implements AutoCloseable {
         return port;
     }
 
-    void awaitValue(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+    public void awaitValue(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
         Await.until(what, timeout, condition);
     }
 
-    void stop(String name) {
+    public void stop(String name) {
         stack.stop(name);
     }
 
-    OptionalLong pid(String name) {
-        return stack.pid(name);
+    public boolean isRunning(String name) {
+        return stack.isRunning(name);
     }
 
-    Path stateDir(String processorName) {
+    /** The pids of those of the named components that run, by name, in the given order. */
+    public Map<String, Long> pids(String... names) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (String name : names) {
+            stack.pid(name).ifPresent(pid -> pids.put(name, pid));
+        }
+        return pids;
+    }
+
+    public Path stateDir(String processorName) {
         return stack.home().resolve("data").resolve(processorName);
     }
 
     /** Resident memory of a component (kB), or -1 when it is not running. */
-    long rssKb(String name) {
+    public long rssKb(String name) {
         OptionalLong pid = stack.pid(name);
         return pid.isPresent() ? Proc.rssKb(pid.getAsLong()) : -1;
     }
 
     /** The sum of a metric's samples on a processor's /metrics (0 when absent). */
-    static double metric(int healthPort, String name) {
+    public static double metric(int healthPort, String name) {
         String text = get("http://127.0.0.1:" + healthPort + "/metrics");
         return PromText.sum(text, name);
     }
 
-    static String get(String url) {
+    public static String get(String url) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -168,7 +178,7 @@ final class BenchStack implements AutoCloseable {
     }
 
     /** Sum of the end offsets of a topic (records + transaction markers). */
-    long endOffsets(String topic) {
+    public long endOffsets(String topic) {
         try {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
@@ -180,7 +190,7 @@ final class BenchStack implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -7,14 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What /proc says about a process and the machine: resident memory and CPU time. */
-final class Proc {
+public final class Proc {
     private static final double TICKS = 100.0; // USER_HZ on Linux
 
     private Proc() {
     }
 
     /** VmRSS in kB, or -1. */
-    static long rssKb(long pid) {
+    public static long rssKb(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -54,17 +54,17 @@ final class Proc {
     }
 
     /** CPU use of named processes over an interval: {@code start()}, work, then {@code coresUsed()}. */
-    static final class CpuWindow {
+    public static final class CpuWindow {
         private final Map<String, Long> pids;
         private final Map<String, Double> before = new LinkedHashMap<>();
         private double[] machineBefore;
         private long startNanos;
 
-        CpuWindow(Map<String, Long> pids) {
+        public CpuWindow(Map<String, Long> pids) {
             this.pids = pids;
         }
 
-        CpuWindow start() {
+        public CpuWindow start() {
             pids.forEach((name, pid) -> before.put(name, cpuSeconds(pid)));
             machineBefore = machineCpu();
             startNanos = System.nanoTime();
@@ -72,7 +72,7 @@ final class Proc {
         }
 
         /** Cores used by each process during the window, plus "machine busy" (all processes, out of nproc). */
-        Map<String, Double> coresUsed() {
+        public Map<String, Double> coresUsed() {
             double wall = (System.nanoTime() - startNanos) / 1e9;
             Map<String, Double> used = new LinkedHashMap<>();
             pids.forEach((name, pid) -> used.put(name, (cpuSeconds(pid) - before.get(name)) / wall));

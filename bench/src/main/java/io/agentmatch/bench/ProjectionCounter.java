@@ -14,18 +14,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Follows a projection topic (read_committed, no group, from the beginning) and counts the distinct live keys. */
-final class ProjectionCounter implements AutoCloseable {
+public final class ProjectionCounter implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     private final Thread thread;
     private volatile boolean running = true;
 
-    ProjectionCounter(String bootstrap, String topic) {
+    public ProjectionCounter(String bootstrap, String topic) {
         thread = new Thread(() -> follow(bootstrap, topic), "projection-counter");
         thread.setDaemon(true);
         thread.start();
     }
 
-    int count() {
+    public int count() {
         return count.get();
     }
 

@@ -1,11 +1,11 @@
 package io.agentmatch.bench;
 
 /** Reads Prometheus text exposition: the sum of every sample of one metric name (any labels). */
-final class PromText {
+public final class PromText {
     private PromText() {
     }
 
-    static double sum(String text, String name) {
+    public static double sum(String text, String name) {
         double sum = 0;
         for (String line : text.split("\n")) {
             if (line.startsWith("#") || !line.startsWith(name)) {

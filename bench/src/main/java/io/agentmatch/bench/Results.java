@@ -69,7 +69,7 @@ public final class Results {
         return Map.copyOf(failures);
     }
 
-    static String number(double v) {
+    public static String number(double v) {
         if (Double.isNaN(v)) {
             return "-";
         }

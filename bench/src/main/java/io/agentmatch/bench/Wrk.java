@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs wrk (the HTTP load generator, its own process) with a Lua script and parses its report. */
-final class Wrk {
+public final class Wrk {
     private Wrk() {
     }
 
@@ -19,7 +19,7 @@ final class Wrk {
     }
 
     /** A script POSTing {@code bodies} in turn (each wrk thread has its own Lua state). */
-    static Path postScript(Path dir, String name, String path, List<String> bodies) {
+    public static Path postScript(Path dir, String name, String path, List<String> bodies) {
         StringBuilder lua = new StringBuilder("local bodies = {\n");
         for (String body : bodies) {
             lua.append("  ").append(luaString(body)).append(",\n");
@@ -38,7 +38,7 @@ final class Wrk {
         }
     }
 
-    static WrkResult run(String baseUrl, Path script, int connections, Duration duration, Path log) {
+    public static WrkResult run(String baseUrl, Path script, int connections, Duration duration, Path log) {
         int threads = Math.max(1, Math.min(connections, 2));
         List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + Math.max(1, duration.toSeconds()) + "s",
                 "--timeout", "10s", "--latency", "-s", script.toString(), baseUrl);

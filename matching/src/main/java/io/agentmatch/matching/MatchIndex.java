@@ -1,13 +1,11 @@
 package io.agentmatch.matching;
 
 import io.agentmatch.contract.events.MatchProjection;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,19 +18,16 @@ import java.util.stream.Collectors;
  *
  * <p>Two copies of each vector:
  * <ul>
- *   <li>an int8 copy (per-vector scale, 4 dimensions packed per int, biased bytes) in 96 columns:
- *   {@code columns[g][slot]} holds dimensions 4g..4g+3 of a profile. Every query scans all of it
- *   with an int-only loop that HotSpot auto-vectorizes (AVX2/AVX-512) in plain Java. At 100k
- *   profiles that is 38 MB from main memory per query, so the layout is chosen for the memory: a
- *   quarter of the bytes of float32, in long sequential arrays that the GC moves whole (per-block
- *   4 KB rows, scattered over the heap as the index grew, scanned 2.5x slower);</li>
+ *   <li>an int8 copy ({@link Int8Vector}: per-vector scale, 4 dimensions packed per int, biased
+ *   bytes) in 96 columns ({@link Int8Columns}), which every query scans whole with an int-only loop
+ *   that HotSpot auto-vectorizes (AVX2/AVX-512) in plain Java;</li>
  *   <li>the float32 vector, row-major in blocks of {@value #BLOCK} profiles (each block's array stays
  *   under G1's humongous size: a 1.5 MB array took two 1 MB regions), for the exact cosine of the
  *   few candidates.</li>
  * </ul>
- * The int8 score comes with a rigorous error bound (Cauchy-Schwarz on the quantization errors, whose
- * norms are known), so a profile is only skipped when even its upper bound cannot enter the current
- * top k: the result is exactly the top k of the float32 cosines (plus boosts), not an approximation.
+ * The int8 score comes with a rigorous error bound ({@link Int8Vector#upperBound}), so a profile is
+ * only skipped when even its upper bound cannot enter the current top k ({@link TopKCollector}): the
+ * result is exactly the top k of the float32 cosines (plus boosts), not an approximation.
  * Slots are dense: a removal moves the last profile into the hole.
  *
  * <p>Ranking: final score = cosine + the ranker's boost, the boost bounded by
@@ -46,10 +41,6 @@ import java.util.stream.Collectors;
  */
 public final class MatchIndex {
     public static final int BLOCK = 256;
-    /** Packed int groups of all-MiniLM-L6-v2's 384 dimensions: the scan kernel is specialized for it. */
-    private static final int MODEL_GROUPS = ModelVariant.DIMENSIONS / 4;
-    /** Covers float rounding in the approximate score (whose error bound is ~1e-2). */
-    private static final float SLACK = 1e-4f;
 
     private final int dimensions;
     private final int groups;
@@ -57,10 +48,10 @@ public final class MatchIndex {
     private final StampedLock lock = new StampedLock();
     /** Scan accumulators of finished searches, reused (one per concurrent search, 4 bytes per profile). */
     private final ConcurrentLinkedQueue<int[]> accumulators = new ConcurrentLinkedQueue<>();
-    private int[][] columns;
+    private final Int8Columns columns;
     private final Map<String, Integer> slotOf = new HashMap<>();
     private Block[] blocks = new Block[0];
-    private Entry[] entries = new Entry[0];
+    private IndexedProfile[] entries = new IndexedProfile[0];
     private int size;
 
     /** 384 dimensions (all-MiniLM-L6-v2), ranked by {@link MatchRanking#DEFAULT}. */
@@ -74,7 +65,7 @@ public final class MatchIndex {
         }
         this.dimensions = dimensions;
         this.groups = (dimensions + 3) / 4;
-        this.columns = new int[groups][0];
+        this.columns = new Int8Columns(groups);
         this.ranker = ranker;
     }
 
@@ -91,7 +82,7 @@ public final class MatchIndex {
      * (returns false). The projection must carry an embedding of {@link #dimensions()} floats.
      */
     public boolean upsert(MatchProjection projection) {
-        Entry entry = Entry.of(projection, dimensions);
+        IndexedProfile entry = IndexedProfile.of(projection, dimensions);
         long stamp = lock.writeLock();
         try {
             return place(entry);
@@ -102,14 +93,14 @@ public final class MatchIndex {
 
     /** Many upserts under one lock acquisition, e.g. the initial load of the projection topic. */
     public int upsertAll(Collection<MatchProjection> projections) {
-        List<Entry> prepared = new ArrayList<>(projections.size());
+        List<IndexedProfile> prepared = new ArrayList<>(projections.size());
         for (MatchProjection projection : projections) {
-            prepared.add(Entry.of(projection, dimensions));
+            prepared.add(IndexedProfile.of(projection, dimensions));
         }
         int placed = 0;
         long stamp = lock.writeLock();
         try {
-            for (Entry entry : prepared) {
+            for (IndexedProfile entry : prepared) {
                 placed += place(entry) ? 1 : 0;
             }
         } finally {
@@ -128,7 +119,7 @@ public final class MatchIndex {
             }
             int last = size - 1;
             if (slot != last) {
-                Entry moved = entries[last];
+                IndexedProfile moved = entries[last];
                 entries[slot] = moved;
                 slotOf.put(moved.id, slot);
                 copySlot(last, slot);
@@ -185,14 +176,14 @@ public final class MatchIndex {
         if (query.length != dimensions) {
             throw new IllegalArgumentException("query has " + query.length + " dimensions, index " + dimensions);
         }
-        Search search = new Search(query, Quantized.of(query, groups), ranking.prepare(q.description()), Filter.of(q),
-                new TopK(q.limit()));
+        Search search = new Search(query, Int8Vector.quantize(query, groups), ranking.prepare(q.description()),
+                Filter.of(q), new TopKCollector(q.limit()));
         int[] acc = null;
         long stamp = lock.readLock();
         try {
             int n = size;
             acc = accumulator(n);
-            scan(search.quantized.values, acc);
+            columns.scan(search.quantized.values, acc);
             for (int b = 0, base = 0; base < n; b++, base += BLOCK) {
                 collect(search, blocks[b], acc, base, Math.min(BLOCK, n - base));
             }
@@ -203,48 +194,6 @@ public final class MatchIndex {
             }
         }
         return search.top.hits();
-    }
-
-    /**
-     * acc[j] = the int dot product of the quantized query with the j-th profile; acc has one entry
-     * per indexed profile. The bytes are stored biased (v + 128, unsigned), which takes one operation
-     * less per byte to unpack than sign extension (measured ~7% faster); {@link Quantized#bias} takes
-     * it back out.
-     */
-    private void scan(int[] q, int[] acc) {
-        if (groups == MODEL_GROUPS) {
-            scanModel(columns, q, acc);
-            return;
-        }
-        Arrays.fill(acc, 0);
-        for (int g = 0; g < groups; g++) {
-            accumulate(acc, columns[g], q[4 * g], q[4 * g + 1], q[4 * g + 2], q[4 * g + 3]);
-        }
-    }
-
-    /**
-     * {@link #scan} for the model's 384 dimensions: the same loops with a constant number of groups.
-     * With a bound known only at run time C2 (JDK 17) left the inner loop scalar, 5 to 7 times
-     * slower (15-21 ms instead of 3 ms per 100k profiles, measured in isolation).
-     */
-    private static void scanModel(int[][] columns, int[] q, int[] acc) {
-        Arrays.fill(acc, 0);
-        for (int g = 0; g < MODEL_GROUPS; g++) {
-            int d = 4 * g;
-            int q0 = q[d], q1 = q[d + 1], q2 = q[d + 2], q3 = q[d + 3];
-            int[] column = columns[g];
-            for (int j = 0; j < acc.length; j++) {
-                int p = column[j];
-                acc[j] += q0 * (p & 0xFF) + q1 * ((p >>> 8) & 0xFF) + q2 * ((p >>> 16) & 0xFF) + q3 * (p >>> 24);
-            }
-        }
-    }
-
-    private static void accumulate(int[] acc, int[] column, int q0, int q1, int q2, int q3) {
-        for (int j = 0; j < acc.length; j++) {
-            int p = column[j];
-            acc[j] += q0 * (p & 0xFF) + q1 * ((p >>> 8) & 0xFF) + q2 * ((p >>> 16) & 0xFF) + q3 * (p >>> 24);
-        }
     }
 
     /** An accumulator of exactly n entries (the loop bounded by its length is the one C2 vectorizes). */
@@ -258,7 +207,7 @@ public final class MatchIndex {
 
     /** Offers the block's profiles that can still enter the search's top k (see the class comment). */
     private void collect(Search s, Block block, int[] acc, int base, int count) {
-        Quantized qq = s.quantized;
+        Int8Vector qq = s.quantized;
         Ranker.QueryScorer scorer = s.scorer;
         float maxBoost = scorer.maxBoost();
         float[] scale = block.scale;
@@ -267,7 +216,7 @@ public final class MatchIndex {
         long[] tagSignature = block.tagSignature;
         for (int j = 0; j < count; j++) {
             float threshold = s.top.threshold();
-            float upper = qq.scale * scale[j] * (acc[base + j] - qq.bias) + qq.norm * error[j] + qq.error + SLACK;
+            float upper = qq.upperBound(acc[base + j], scale[j], error[j]);
             if (upper + maxBoost <= threshold) {
                 continue;
             }
@@ -277,7 +226,7 @@ public final class MatchIndex {
             if (upper + boostBound <= threshold) {
                 continue;
             }
-            Entry entry = entries[base + j];
+            IndexedProfile entry = entries[base + j];
             if (s.filter != null && !s.filter.test(entry)) {
                 continue;
             }
@@ -291,7 +240,8 @@ public final class MatchIndex {
     }
 
     /** What one search carries through a pass. */
-    private record Search(float[] query, Quantized quantized, Ranker.QueryScorer scorer, Filter filter, TopK top) {
+    private record Search(float[] query, Int8Vector quantized, Ranker.QueryScorer scorer, Filter filter,
+                          TopKCollector top) {
     }
 
     private float dot(float[] q, float[] exact, int offset) {
@@ -309,7 +259,7 @@ public final class MatchIndex {
         return (s0 + s1) + (s2 + s3);
     }
 
-    private boolean place(Entry entry) {
+    private boolean place(IndexedProfile entry) {
         Integer slot = slotOf.get(entry.id);
         if (slot != null) {
             if (entry.version < entries[slot].version) {
@@ -332,13 +282,7 @@ public final class MatchIndex {
         if (entries.length < wanted) {
             entries = Arrays.copyOf(entries, Math.max(wanted, Math.max(64, entries.length + (entries.length >> 1))));
         }
-        int capacity = columns[0].length;
-        if (capacity < wanted) {
-            capacity = Math.max(wanted, Math.max(BLOCK, capacity + (capacity >> 1)));
-            for (int g = 0; g < groups; g++) {
-                columns[g] = Arrays.copyOf(columns[g], capacity);
-            }
-        }
+        columns.ensureCapacity(wanted, BLOCK);
         int blocksNeeded = (wanted + BLOCK - 1) / BLOCK;
         if (blocks.length < blocksNeeded) {
             blocks = Arrays.copyOf(blocks, Math.max(blocksNeeded, blocks.length + (blocks.length >> 1)));
@@ -350,32 +294,16 @@ public final class MatchIndex {
         }
     }
 
-    private void writeSlot(int slot, Entry entry, float[] vector) {
+    private void writeSlot(int slot, IndexedProfile entry, float[] vector) {
         Block block = blocks[slot / BLOCK];
         int j = slot % BLOCK;
         block.jobSignature[j] = entry.features.jobSignature();
         block.tagSignature[j] = entry.features.tagSignature();
         System.arraycopy(vector, 0, block.exact, j * dimensions, dimensions);
-        float max = 0f;
-        for (float x : vector) {
-            max = Math.max(max, Math.abs(x));
-        }
-        float scale = max == 0f ? 1f : max / 127f;
-        double errorSquares = 0;
-        for (int g = 0; g < groups; g++) {
-            int packed = 0;
-            for (int k = 0; k < 4; k++) {
-                int d = 4 * g + k;
-                float x = d < dimensions ? vector[d] : 0f;
-                int v = Math.max(-127, Math.min(127, Math.round(x / scale)));
-                double e = x - (double) v * scale;
-                errorSquares += e * e;
-                packed |= (v + 128) << (8 * k);
-            }
-            columns[g][slot] = packed;
-        }
-        block.scale[j] = scale;
-        block.error[j] = (float) Math.sqrt(errorSquares);
+        Int8Vector quantized = Int8Vector.quantize(vector, groups);
+        columns.set(slot, quantized);
+        block.scale[j] = quantized.scale;
+        block.error[j] = quantized.error;
     }
 
     private void copySlot(int from, int to) {
@@ -384,9 +312,7 @@ public final class MatchIndex {
         int jf = from % BLOCK;
         int jt = to % BLOCK;
         System.arraycopy(source.exact, jf * dimensions, target.exact, jt * dimensions, dimensions);
-        for (int g = 0; g < groups; g++) {
-            columns[g][to] = columns[g][from];
-        }
+        columns.copy(from, to);
         target.scale[jt] = source.scale[jf];
         target.error[jt] = source.error[jf];
         target.jobSignature[jt] = source.jobSignature[jf];
@@ -397,9 +323,7 @@ public final class MatchIndex {
         Block block = blocks[slot / BLOCK];
         int j = slot % BLOCK;
         Arrays.fill(block.exact, j * dimensions, (j + 1) * dimensions, 0f);
-        for (int g = 0; g < groups; g++) {
-            columns[g][slot] = 0x80808080; // biased zeros
-        }
+        columns.clear(slot);
         block.scale[j] = 0f;
         block.error[j] = 0f;
         block.jobSignature[j] = 0L;
@@ -418,129 +342,20 @@ public final class MatchIndex {
         }
     }
 
-    /** The query in int8 (dimensions padded to a multiple of 4) and the terms of the error bound. */
-    private static final class Quantized {
-        final int[] values;
-        final float scale;
-        /** |dequantized query|. */
-        final float norm;
-        /** |query - dequantized query|. */
-        final float error;
-        /** 128 * sum(values): what the biased bytes add to every int dot product. */
-        final int bias;
-
-        private Quantized(int[] values, float scale, float norm, float error, int bias) {
-            this.values = values;
-            this.scale = scale;
-            this.norm = norm;
-            this.error = error;
-            this.bias = bias;
-        }
-
-        static Quantized of(float[] q, int groups) {
-            float max = 0f;
-            for (float x : q) {
-                max = Math.max(max, Math.abs(x));
-            }
-            float scale = max == 0f ? 1f : max / 127f;
-            int[] values = new int[groups * 4];
-            double norm = 0;
-            double error = 0;
-            int sum = 0;
-            for (int d = 0; d < q.length; d++) {
-                int v = Math.max(-127, Math.min(127, Math.round(q[d] / scale)));
-                values[d] = v;
-                sum += v;
-                double dequantized = (double) v * scale;
-                norm += dequantized * dequantized;
-                error += (q[d] - dequantized) * (q[d] - dequantized);
-            }
-            return new Quantized(values, scale, (float) Math.sqrt(norm), (float) Math.sqrt(error), 128 * sum);
-        }
-    }
-
-    /** An indexed profile: the projection's answer fields (not its base64 embedding) and precomputed keys. */
-    static final class Entry {
-        final String id;
-        final String textHash;
-        final long version;
-        float[] vector; // only until placed: the blocks hold the copy that is searched
-        final String name;
-        final String address;
-        final String job;
-        final String description;
-        final List<String> tags;
-        final BigDecimal averagePrice;
-        final String city;
-        final String cityKey;
-        final String jobKey;
-        final Set<String> tagKeys;
-        final double price;
-        final ProfileFeatures features;
-
-        private Entry(MatchProjection p, float[] vector) {
-            this.id = p.id();
-            this.textHash = p.textHash();
-            this.version = p.version();
-            this.vector = vector;
-            this.name = p.name();
-            this.address = p.address();
-            // Jobs, cities and tags repeat across profiles: one copy each (the index is most of the API's heap).
-            this.job = shared(p.job());
-            this.description = p.description();
-            this.tags = p.tags() == null ? List.of()
-                    : List.copyOf(p.tags().stream().map(t -> t == null ? "" : shared(t)).toList());
-            this.averagePrice = p.averagePrice();
-            this.city = shared(p.city());
-            this.cityKey = shared(key(p.city()));
-            this.jobKey = shared(key(p.job()));
-            this.tagKeys = this.tags.stream().map(t -> shared(key(t))).collect(Collectors.toUnmodifiableSet());
-            this.price = p.averagePrice() == null ? Double.NaN : p.averagePrice().doubleValue();
-            this.features = ProfileFeatures.of(p.job(), this.tags);
-        }
-
-        static Entry of(MatchProjection projection, int dimensions) {
-            if (projection == null || projection.id() == null) {
-                throw new IllegalArgumentException("a projection needs an id");
-            }
-            if (projection.embedding() == null) {
-                throw new IllegalArgumentException("projection " + projection.id() + " has no embedding");
-            }
-            float[] vector = projection.vector();
-            if (vector.length != dimensions) {
-                throw new IllegalArgumentException("projection " + projection.id() + " has " + vector.length
-                        + " dimensions, the index " + dimensions);
-            }
-            return new Entry(projection, Vectors.normalize(vector));
-        }
-
-        MatchHit hit(float score, float cosine) {
-            return new MatchHit(id, score, cosine, name, address, job, description, tags, averagePrice, city);
-        }
-    }
-
-    private static String shared(String s) {
-        return s == null ? null : s.intern();
-    }
-
-    static String key(String s) {
-        return s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-    }
-
     private record Filter(String city, String job, double maxPrice, Set<String> tags) {
         static Filter of(MatchQuery q) {
             if (!q.hasFilters()) {
                 return null;
             }
             return new Filter(
-                    MatchQuery.isBlank(q.location()) ? null : key(q.location()),
-                    MatchQuery.isBlank(q.job()) ? null : key(q.job()),
+                    MatchQuery.isBlank(q.location()) ? null : IndexedProfile.key(q.location()),
+                    MatchQuery.isBlank(q.job()) ? null : IndexedProfile.key(q.job()),
                     q.maxPrice() == null ? Double.NaN : q.maxPrice().doubleValue(),
-                    q.tags().stream().filter(t -> t != null && !t.isBlank()).map(MatchIndex::key)
+                    q.tags().stream().filter(t -> t != null && !t.isBlank()).map(IndexedProfile::key)
                             .collect(Collectors.toUnmodifiableSet()));
         }
 
-        boolean test(Entry e) {
+        boolean test(IndexedProfile e) {
             if (city != null && !city.equals(e.cityKey)) {
                 return false;
             }
@@ -551,101 +366,6 @@ public final class MatchIndex {
                 return false;
             }
             return tags.isEmpty() || e.tagKeys.containsAll(tags);
-        }
-    }
-
-    /** A bounded min-heap on the final score. */
-    private static final class TopK {
-        private final int k;
-        private final Entry[] entries;
-        private final float[] scores;
-        private final float[] cosines;
-        private int n;
-
-        TopK(int k) {
-            this.k = k;
-            this.entries = new Entry[k];
-            this.scores = new float[k];
-            this.cosines = new float[k];
-        }
-
-        float threshold() {
-            return n < k ? Float.NEGATIVE_INFINITY : scores[0];
-        }
-
-        void offer(Entry entry, float score, float cosine) {
-            if (n < k) {
-                int i = n++;
-                set(i, entry, score, cosine);
-                siftUp(i);
-            } else if (score > scores[0]) {
-                set(0, entry, score, cosine);
-                siftDown(0);
-            }
-        }
-
-        List<MatchHit> hits() {
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> {
-                int c = Float.compare(scores[b], scores[a]);
-                return c != 0 ? c : entries[a].id.compareTo(entries[b].id);
-            });
-            List<MatchHit> out = new ArrayList<>(n);
-            for (int i : order) {
-                out.add(entries[i].hit(scores[i], cosines[i]));
-            }
-            return out;
-        }
-
-        private void set(int i, Entry entry, float score, float cosine) {
-            entries[i] = entry;
-            scores[i] = score;
-            cosines[i] = cosine;
-        }
-
-        private void swap(int a, int b) {
-            Entry e = entries[a];
-            entries[a] = entries[b];
-            entries[b] = e;
-            float s = scores[a];
-            scores[a] = scores[b];
-            scores[b] = s;
-            float c = cosines[a];
-            cosines[a] = cosines[b];
-            cosines[b] = c;
-        }
-
-        private void siftUp(int i) {
-            while (i > 0) {
-                int parent = (i - 1) / 2;
-                if (scores[i] >= scores[parent]) {
-                    return;
-                }
-                swap(i, parent);
-                i = parent;
-            }
-        }
-
-        private void siftDown(int i) {
-            while (true) {
-                int l = 2 * i + 1;
-                int r = l + 1;
-                int smallest = i;
-                if (l < n && scores[l] < scores[smallest]) {
-                    smallest = l;
-                }
-                if (r < n && scores[r] < scores[smallest]) {
-                    smallest = r;
-                }
-                if (smallest == i) {
-                    return;
-                }
-                swap(i, smallest);
-                i = smallest;
-            }
         }
     }
 }

@@ -112,8 +112,8 @@ public final class RelevanceEvaluation {
     /** Rank (1-based) of the first hit whose job is one of {@code expect}, 0 when none is. */
     static int rank(List<MatchHit> hits, List<String> expect) {
         for (int i = 0; i < hits.size(); i++) {
-            String job = MatchIndex.key(hits.get(i).job());
-            if (expect.stream().anyMatch(e -> MatchIndex.key(e).equals(job))) {
+            String job = IndexedProfile.key(hits.get(i).job());
+            if (expect.stream().anyMatch(e -> IndexedProfile.key(e).equals(job))) {
                 return i + 1;
             }
         }
@@ -123,8 +123,8 @@ public final class RelevanceEvaluation {
     static double precisionAt5(List<MatchHit> hits, List<String> expect) {
         int relevant = 0;
         for (int i = 0; i < Math.min(5, hits.size()); i++) {
-            String job = MatchIndex.key(hits.get(i).job());
-            if (expect.stream().anyMatch(e -> MatchIndex.key(e).equals(job))) {
+            String job = IndexedProfile.key(hits.get(i).job());
+            if (expect.stream().anyMatch(e -> IndexedProfile.key(e).equals(job))) {
                 relevant++;
             }
         }

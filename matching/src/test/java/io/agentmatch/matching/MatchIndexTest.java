@@ -81,6 +81,45 @@ class MatchIndexTest {
 
 
     @Test
+    void exactAmongNearDuplicatesThatInt8CannotOrder() {
+        // Profiles within ~1e-3 of the query: their int8 scores differ from their cosines by more than the
+        // cosines differ from each other, so only the exact float32 pass can order them.
+        Random random = new Random(21);
+        float[] q = randomUnit(random, DIM);
+        MatchIndex index = new MatchIndex(DIM, Ranker.COSINE);
+        List<float[]> vectors = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            float[] v = q.clone();
+            for (int d = 0; d < DIM; d++) {
+                v[d] += (float) (i % 10 == 0 ? 0.001 : 0.05) * (float) random.nextGaussian();
+            }
+            vectors.add(Vectors.normalize(v));
+            index.upsert(projection("p" + i, v, "Job", "City", "1", List.of(), 1));
+        }
+        List<Integer> exact = new ArrayList<>();
+        for (int i = 0; i < vectors.size(); i++) {
+            exact.add(i);
+        }
+        exact.sort(Comparator.comparingDouble((Integer i) -> -dot(q, vectors.get(i))));
+        Int8Vector quantized = Int8Vector.quantize(q, DIM / 4);
+        List<Integer> byInt8 = new ArrayList<>(exact);
+        byInt8.sort(Comparator.comparingDouble((Integer i) -> {
+            Int8Vector p = Int8Vector.quantize(vectors.get(i), DIM / 4);
+            int biased = 0;
+            for (int d = 0; d < DIM; d++) {
+                biased += quantized.values[d] * (p.values[d] + 128);
+            }
+            return -(double) quantized.upperBound(biased, p.scale, p.error);
+        }));
+        assertFalse(byInt8.subList(0, 20).equals(exact.subList(0, 20)), "the premise: int8 alone misorders them");
+
+        List<MatchHit> hits = index.search(q, MatchQuery.of("x").withLimit(20));
+        for (int r = 0; r < 20; r++) {
+            assertEquals("p" + exact.get(r), hits.get(r).id(), "rank " + r);
+        }
+    }
+
+    @Test
     void filters() {
         Random random = new Random(7);
         MatchIndex index = new MatchIndex(DIM, Ranker.COSINE);

@@ -1,0 +1,102 @@
+package io.agentmatch.bench.stages;
+
+import io.agentmatch.bench.BenchOptions;
+import io.agentmatch.bench.BenchProfiles;
+import io.agentmatch.bench.BenchStack;
+import io.agentmatch.bench.Proc;
+import io.agentmatch.bench.ProjectionCounter;
+import io.agentmatch.bench.Results;
+import io.agentmatch.bench.Results.Row;
+import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.matching.Embedder;
+import io.agentmatch.matching.Embedders;
+import io.agentmatch.matching.MatchText;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The profiles persist stored, embedded by the processor's projector, next to the raw model on the
+ * same texts; then the replay of unchanged profiles as {@code ./pipeline replay} does it (no model time).
+ * Runs the persist stage first when it has not run.
+ */
+public final class ProjectStage implements Stage {
+    private final BenchStack bench;
+    private final BenchRun run;
+    private final SharedPipeline pipeline;
+    private final PersistStage persist;
+
+    ProjectStage(BenchStack bench, BenchRun run, SharedPipeline pipeline, PersistStage persist) {
+        this.bench = bench;
+        this.run = run;
+        this.pipeline = pipeline;
+        this.persist = persist;
+    }
+
+    @Override
+    public void run() throws Exception {
+        if (pipeline.config() == null) {
+            persist.run();
+        }
+        BenchOptions options = run.options();
+        Results results = run.results();
+        int n = options.events();
+        PipelineConfig cfg = pipeline.config();
+        bench.stop("processor");
+
+        // The limit: the same model with the same threading (EMBEDDING_THREADS / ORT_INTRA_OP_THREADS from the
+        // environment, as the processor), on the same kind of texts, measured first, with the processor stopped
+        // (measured after the run, it ranged 551-700 profiles/s over four runs), warm (256 texts first), and
+        // saturated: one embedAll over all texts, so no worker waits at a batch boundary.
+        List<String> texts = BenchProfiles.records(Math.min(n, options.quick() ? 500 : 4000) + 256, 11).stream()
+                .map(p -> MatchText.of(p.data())).toList();
+        Embedder embedder = Embedders.fromEnv();
+        embedder.embedAll(texts.subList(0, 256));
+        texts = texts.subList(256, texts.size());
+        long start = System.nanoTime();
+        embedder.embedAll(texts);
+        double rawRate = texts.size() / ((System.nanoTime() - start) / 1e9);
+
+        int port = bench.startProcessor("processor", cfg, Map.of());
+        Proc.CpuWindow cpu = new Proc.CpuWindow(bench.pids("kafka", "processor")).start();
+        ProcessorCounters.Reached first = ProcessorCounters.awaitTarget("project: " + n + " profiles embedded", port,
+                ProcessorCounters.EMBEDDED, n, Duration.ofMinutes(30));
+        Map<String, Double> used = cpu.coresUsed();
+        // Counted only now: a consumer following the topic during the run took CPU from the model it measures.
+        long counting = System.nanoTime();
+        try (ProjectionCounter counter = new ProjectionCounter(cfg.kafkaBootstrapServers(), cfg.topics().profileProjections())) {
+            bench.awaitValue("projection topic holds " + n, Duration.ofMinutes(2), () -> counter.count() >= n);
+        }
+        first = first.plus((System.nanoTime() - counting) / 1e9);
+
+        // The target compares throughputs, so both warm: the raw model after its 256 warm-up texts,
+        // the processor after its first quarter; the rate from a cold start is the row after.
+        results.add(new Row("project", "profiles embedded -> projections/s, warm (last 3/4 of N)", first.warmRate(), "profiles/s",
+                "raw model embedAll", rawRate, ">= 85% of raw", first.warmRate() >= 0.85 * rawRate,
+                n + " profiles; model " + embedder.modelName()));
+        results.add(new Row("project", "profiles embedded -> projections/s, from processor start (cold JVM)", first.steadyRate(),
+                "profiles/s", "raw model embedAll", rawRate, "", null,
+                Results.number(first.totalSeconds()) + " s from processor ready until the projection topic held all " + n));
+        run.addCpuRows("project", "during project", used);
+
+        // Replay of unchanged profiles, as ./pipeline replay does it: the migrator's replay, then an
+        // empty state dir.
+        bench.stop("processor");
+        ExternalCommand.run(List.of(ExternalCommand.javaBinary(), "-DOPT_OUT_TRACKING=true", "-jar",
+                run.repo().resolve("migrator/target/migrator-1.0.0-SNAPSHOT-all.jar").toString(), "replay", "--yes", "--wait", "90s"),
+                bench.env(cfg), run.runDir().resolve("replay.log"), Duration.ofMinutes(3));
+        BenchStack.deleteTree(bench.stateDir("processor"));
+        port = bench.startProcessor("processor", cfg, Map.of());
+        ProcessorCounters.Reached replay = ProcessorCounters.awaitSum("replay: " + n + " projections reused", port,
+                List.of(ProcessorCounters.EMBEDDED, ProcessorCounters.REUSED), n, Duration.ofMinutes(20));
+        double computed = BenchStack.metric(port, ProcessorCounters.EMBEDDED);
+        double speedup = first.totalSeconds() / replay.totalSeconds();
+        results.add(new Row("project", "replay of unchanged profiles: speed-up", speedup, "x", "", Double.NaN,
+                ">= 20x faster", speedup >= 20,
+                Results.number(replay.totalSeconds()) + " s vs " + Results.number(first.totalSeconds()) + " s first pass; "
+                        + (long) computed + " embeddings computed during replay"));
+        results.add(new Row("project", "replay: embeddings computed", computed, "embeddings", "", Double.NaN,
+                "0 (no model time)", computed == 0, ""));
+        pipeline.processorRestarted(port);
+    }
+}
