@@ -52,7 +52,9 @@ public final class IngestApi implements AutoCloseable {
         KafkaClients clients = KafkaClients.of(config.kafka(), "api");
         LOG.info(clients.describe());
         publisher = new EventPublisher(clients, api.kafkaTimeout(), registry);
-        dynamo = DynamoClients.sync(config, api.dynamoTimeout());
+        DynamoClients dynamoClients = DynamoClients.of(config, "api");
+        LOG.info(dynamoClients.describe());
+        dynamo = dynamoClients.sync(api.dynamoTimeout());
         kafkaAdmin = clients.admin("readiness")
                 .tune(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000)
                 .tune(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 2000)
