@@ -103,6 +103,11 @@ class DynamoTableLostIT {
                 Await.until("both tables reported", Duration.ofSeconds(30),
                         () -> processor.readiness().detail().contains(config.profileTable())
                                 && processor.readiness().detail().contains(config.conversationTable()));
+                // Every event consumed: one owed write per profile (its last put or its delete) and per message.
+                long owed = load.records.stream().filter(r -> r.topic().equals(config.topics().profileEvents()))
+                        .map(r -> r.key()).distinct().count()
+                        + load.expectedConversations.values().stream().mapToInt(List::size).sum();
+                Await.until(owed + " writes owed", CONVERGE, () -> owedWrites(processor) == owed);
             }
             // Stopped with every write owed (kept in the outbox's changelog); the tables come back meanwhile.
             recreateTables(config, dynamo);
@@ -111,6 +116,11 @@ class DynamoTableLostIT {
                 assertTrue(restarted.readiness().healthy(), restarted.readiness().detail());
             }
         }
+    }
+
+    private static long owedWrites(ProcessorApp processor) {
+        return Math.round(processor.metrics().scrape().lines().filter(line -> line.startsWith("processor_outbox_pending{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum());
     }
 
     private static HttpResponse<String> get(URI uri) {
