@@ -48,7 +48,9 @@ public final class ApiWiring {
                     .tune(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)
                     .newAdmin();
             closeables.add(kafkaAdmin);
-            DynamoDbClient dynamo = DynamoClients.sync(config, api.dynamoTimeout());
+            DynamoClients dynamoClients = DynamoClients.of(config, "api");
+            LOG.info(dynamoClients.describe());
+            DynamoDbClient dynamo = dynamoClients.sync(api.dynamoTimeout());
             closeables.add(dynamo);
             DynamoReads reads = new DynamoReads(registry);
 

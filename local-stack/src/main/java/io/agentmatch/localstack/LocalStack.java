@@ -258,7 +258,9 @@ public final class LocalStack {
         if (config.dynamoDbEndpoint() != null) {
             env.put("DYNAMODB_ENDPOINT", config.dynamoDbEndpoint());
         }
-        env.put("AWS_REGION", config.awsRegion());
+        if (config.awsRegion() != null) {
+            env.put("AWS_REGION", config.awsRegion());
+        }
         env.put("PROFILE_TABLE_NAME", config.profileTable());
         env.put("CONVERSATION_TABLE_NAME", config.conversationTable());
         env.put("DYNAMODB_BILLING_MODE", config.billingMode().name());

@@ -14,7 +14,6 @@ import io.agentmatch.contract.events.ProfileLedger;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.ProfileState;
 import io.agentmatch.contract.storage.ConversationItems;
-import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.migrator.Reports.Entry;
 import io.agentmatch.migrator.SafePaths.UnsafeIdException;
@@ -346,7 +345,7 @@ public final class ExportCommand implements Callable<Integer> {
     // ---------------------------------------------------------------- from DynamoDB
 
     private void fromDynamo(PipelineConfig config) throws IOException {
-        try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(30))) {
+        try (DynamoDbClient dynamo = ProfileTable.clients(config).sync(Duration.ofSeconds(30))) {
             ProfileTable profiles = new ProfileTable(dynamo, config);
             try {
                 profiles.scan(4, null, null, item -> {

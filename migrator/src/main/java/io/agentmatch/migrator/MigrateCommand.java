@@ -7,7 +7,6 @@ import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSerde;
 import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
-import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.migrator.LegacyFiles.Check;
 import io.agentmatch.migrator.LegacyFiles.Invalid;
@@ -105,7 +104,7 @@ public final class MigrateCommand implements Callable<Integer> {
                     MigratorKafka.requireReachable(admin, config);
                     MigratorKafka.ensureTopics(config, List.of(topic));
                 }
-                dynamo = DynamoClients.sync(config, Duration.ofSeconds(15));
+                dynamo = ProfileTable.clients(config).sync(Duration.ofSeconds(15));
                 table = new ProfileTable(dynamo, config);
                 if (!table.tableExists()) {
                     LOG.warn("table {} does not exist yet: every valid file is published", config.profileTable());

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = {
                 "Operator commands of the agentmatch pipeline.",
                 "Configuration comes from environment variables (README, Configuration): KAFKA_BOOTSTRAP_SERVERS, "
-                        + "KAFKA_CONFIG_FILE (a secured cluster), DYNAMODB_ENDPOINT, AWS_REGION, PROFILE_TABLE_NAME, "
+                        + "KAFKA_CONFIG_FILE (a secured cluster), DYNAMODB_ENDPOINT, AWS_REGION (or the AWS SDK's region and credentials chains), PROFILE_TABLE_NAME, "
                         + "CONVERSATION_TABLE_NAME, TOPIC_PREFIX, PROCESSOR_APPLICATION_ID. "
                         + "Logs go to stderr (PIPELINE_LOG_LEVEL=DEBUG for more)."},
         subcommands = {

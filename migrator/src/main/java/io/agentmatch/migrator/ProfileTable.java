@@ -1,12 +1,14 @@
 package io.agentmatch.migrator;
 
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -30,6 +32,13 @@ public final class ProfileTable {
         this.dynamo = dynamo;
         this.config = config;
         this.table = config.profileTable();
+    }
+
+    /** The migrator's DynamoDB clients: every command that reaches DynamoDB gets them here, once, and logs how. */
+    static DynamoClients clients(PipelineConfig config) {
+        DynamoClients clients = DynamoClients.of(config, "migrator");
+        LoggerFactory.getLogger("pipeline").info(clients.describe());
+        return clients;
     }
 
     /** A fatal, expected DynamoDB problem: the message is for the operator. */
@@ -150,7 +159,10 @@ public final class ProfileTable {
     }
 
     static String endpoint(PipelineConfig config) {
-        return config.dynamoDbEndpoint() == null ? "AWS region " + config.awsRegion() : config.dynamoDbEndpoint();
+        if (config.dynamoDbEndpoint() != null) {
+            return config.dynamoDbEndpoint();
+        }
+        return config.awsRegion() == null ? "AWS (the SDK's region)" : "AWS region " + config.awsRegion();
     }
 
     private DynamoUnavailableException unavailable(SdkException e) {

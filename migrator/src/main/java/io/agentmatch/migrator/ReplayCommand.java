@@ -1,7 +1,6 @@
 package io.agentmatch.migrator;
 
 import io.agentmatch.contract.config.PipelineConfig;
-import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.provision.Provisioner;
 import io.agentmatch.contract.provision.ProvisioningException;
 import java.io.Console;
@@ -106,7 +105,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 LOG.info("no internal topics of {} to delete", group);
             }
         }
-        try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(15))) {
+        try (DynamoDbClient dynamo = ProfileTable.clients(config).sync(Duration.ofSeconds(15))) {
             new Provisioner(config, MigratorKafka.clients(config)).ensureTables(dynamo, Duration.ofMinutes(2));
             LOG.info("tables {} and {} exist", config.profileTable(), config.conversationTable());
         } catch (SdkException e) {

@@ -12,7 +12,6 @@ import io.agentmatch.contract.events.ProfileLedger;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.ProfileState;
 import io.agentmatch.contract.storage.AttributeValues;
-import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.migrator.LegacyFiles.Check;
 import io.agentmatch.migrator.LegacyFiles.Invalid;
@@ -101,7 +100,7 @@ public final class VerifyCommand implements Callable<Integer> {
                     timeout, lag);
         }
         Set<String> invalidIds = new HashSet<>();
-        try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(30))) {
+        try (DynamoDbClient dynamo = ProfileTable.clients(config).sync(Duration.ofSeconds(30))) {
             ProfileTable table = new ProfileTable(dynamo, config);
             if (!table.tableExists()) {
                 throw new ProfileTable.DynamoUnavailableException("table " + config.profileTable() + " does not exist at "

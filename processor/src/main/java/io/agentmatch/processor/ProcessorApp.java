@@ -51,9 +51,11 @@ public final class ProcessorApp implements AutoCloseable {
     private ProcessorApp(PipelineConfig config, ProcessorSettings settings, Embedder embedder) throws IOException {
         KafkaClients clients = KafkaClients.of(config.kafka(), "processor");
         LOG.info(clients.describe());
-        ensureTopicsAndTables(config, clients);
+        DynamoClients dynamoClients = DynamoClients.of(config, "processor");
+        LOG.info(dynamoClients.describe());
+        ensureTopicsAndTables(config, clients, dynamoClients);
         Topics topics = config.topics();
-        dynamo = DynamoClients.async(config, Duration.ofSeconds(10), 64);
+        dynamo = dynamoClients.async(Duration.ofSeconds(10), 64);
         DynamoWriter writer = new DynamoWriter(dynamo, config.profileTable(), config.conversationTable(), metrics);
 
         Properties persistProps = streamsSpec(clients, "persister", config.processorApplicationId(),
@@ -75,7 +77,7 @@ public final class ProcessorApp implements AutoCloseable {
         }
         metrics.consumerLag(config.processorApplicationId(), () -> lag(persister));
         health = settings.healthPort() < 0 ? null
-                : new HealthServer("127.0.0.1", settings.healthPort(), this::health, metrics);
+                : new HealthServer("127.0.0.1", settings.healthPort(), this::health, this::readiness, metrics);
         LOG.info("processor started: application {}, state in {}, health on port {}", config.processorApplicationId(),
                 settings.stateDir(), health == null ? "-" : health.port());
     }
@@ -136,9 +138,9 @@ public final class ProcessorApp implements AutoCloseable {
     }
 
     /** The topics and tables exist as the contract defines them (created only where allowed). */
-    public static void ensureTopicsAndTables(PipelineConfig config, KafkaClients clients) {
+    public static void ensureTopicsAndTables(PipelineConfig config, KafkaClients clients, DynamoClients dynamoClients) {
         Provisioner provisioner = new Provisioner(config, clients);
-        try (DynamoDbClient sync = DynamoClients.sync(config, Duration.ofSeconds(10))) {
+        try (DynamoDbClient sync = dynamoClients.sync(Duration.ofSeconds(10))) {
             provisioner.ensureAll(sync, Duration.ofSeconds(60));
         }
     }
@@ -150,6 +152,19 @@ public final class ProcessorApp implements AutoCloseable {
             check("projector", projector, problems);
         }
         return new HealthServer.Health(problems.isEmpty(), problems.isEmpty() ? "all stream threads running"
+                : String.join("; ", problems));
+    }
+
+    /**
+     * {@code /ready}: healthy, and every table DynamoDB was asked to write accepts the writes. A table
+     * that is missing, denied or of another schema fails readiness, not liveness ({@code /health}):
+     * restarting the processor fixes none of these, and the owed writes wait for the fix either way.
+     */
+    public HealthServer.Health readiness() {
+        HealthServer.Health health = health();
+        List<String> problems = new ArrayList<>(health.healthy() ? List.of() : List.of(health.detail()));
+        problems.addAll(metrics.dynamoHealth().problems(System.currentTimeMillis()));
+        return new HealthServer.Health(problems.isEmpty(), problems.isEmpty() ? "all stream threads running, DynamoDB writes succeed"
                 : String.join("; ", problems));
     }
 

@@ -2,6 +2,7 @@ package io.agentmatch.contract.config;
 
 import io.agentmatch.contract.events.Topics;
 import io.agentmatch.contract.kafka.KafkaConnection;
+import io.agentmatch.contract.storage.DynamoClients;
 import java.util.List;
 
 /**
@@ -9,7 +10,10 @@ import java.util.List;
  * migration guide where it names them ({@code AWS_REGION}, {@code PROFILE_TABLE_NAME}, ...).
  *
  * @param kafka            how to reach the Kafka cluster, security included ({@link KafkaConnection})
- * @param dynamoDbEndpoint null means the real AWS endpoint for {@code awsRegion}
+ * @param dynamoDbEndpoint null means the real AWS endpoint for the region
+ * @param awsRegion        the configured region ({@code AWS_REGION}, else {@code AWS_DEFAULT_REGION});
+ *                         null: not configured, {@code DynamoClients} asks the SDK's region chain (the
+ *                         profile, instance metadata) and falls back to {@code us-east-1}
  * @param createTables     false: never call CreateTable; check that the tables exist as expected
  * @param createTopics     false: never call CreateTopics; check that the topics exist
  */
@@ -31,8 +35,11 @@ public record PipelineConfig(
 
     public static final Setting<String> DYNAMODB_ENDPOINT = Setting.text("DYNAMODB_ENDPOINT", null,
             "a DynamoDB-compatible endpoint (dynalite, LocalStack); unset: AWS DynamoDB in the region");
-    public static final Setting<String> AWS_REGION = Setting.text("AWS_REGION", "us-east-1",
-            "the AWS region of DynamoDB");
+    public static final Setting<String> AWS_REGION = Setting.text("AWS_REGION", null,
+            "the AWS region of DynamoDB; unset: AWS_DEFAULT_REGION, the profile's region, instance metadata, else us-east-1");
+    /** Read by the AWS CLI and set by EKS next to AWS_REGION; the SDK v2's own region chain ignores it. */
+    public static final Setting<String> AWS_DEFAULT_REGION = Setting.text("AWS_DEFAULT_REGION", null,
+            "the region when AWS_REGION is unset (the AWS CLI's variable)");
     public static final Setting<String> PROFILE_TABLE_NAME = Setting.text("PROFILE_TABLE_NAME", "agent-profiles",
             "the profile table");
     public static final Setting<String> CONVERSATION_TABLE_NAME = Setting.text("CONVERSATION_TABLE_NAME",
@@ -54,15 +61,15 @@ public record PipelineConfig(
 
     /** Shared by every component; each component logs them at start with its own. */
     public static final List<Setting<?>> SETTINGS = List.of(KafkaConnection.BOOTSTRAP_SERVERS, KafkaConnection.CONFIG_FILE,
-            KAFKA_CREATE_TOPICS, DYNAMODB_ENDPOINT, AWS_REGION, PROFILE_TABLE_NAME, CONVERSATION_TABLE_NAME,
+            KAFKA_CREATE_TOPICS, DYNAMODB_ENDPOINT, AWS_REGION, AWS_DEFAULT_REGION, PROFILE_TABLE_NAME, CONVERSATION_TABLE_NAME,
             DYNAMODB_BILLING_MODE, DYNAMODB_CREATE_TABLES, TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
-            PROCESSOR_APPLICATION_ID);
+            PROCESSOR_APPLICATION_ID, DynamoClients.OPERATION_LOG);
 
     public static PipelineConfig fromEnv(Env env) {
         return new PipelineConfig(
                 KafkaConnection.fromEnv(env),
                 DYNAMODB_ENDPOINT.read(env),
-                AWS_REGION.read(env),
+                AWS_REGION.isSet(env) ? AWS_REGION.read(env) : AWS_DEFAULT_REGION.read(env),
                 PROFILE_TABLE_NAME.read(env),
                 CONVERSATION_TABLE_NAME.read(env),
                 DYNAMODB_BILLING_MODE.read(env),

@@ -8,7 +8,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
-/** {@code GET /health} (200 while every stream thread runs, 503 otherwise) and {@code GET /metrics}. */
+/**
+ * {@code GET /health} (liveness: 200 while every stream thread runs, 503 otherwise: a restart helps),
+ * {@code GET /ready} (readiness: also 503 while a DynamoDB table cannot be written for a reason
+ * retrying cannot fix, named with the error: an operator must act, a restart would not help) and
+ * {@code GET /metrics}.
+ */
 public final class HealthServer implements AutoCloseable {
     /** What /health reports. */
     public record Health(boolean healthy, String detail) {
@@ -16,14 +21,11 @@ public final class HealthServer implements AutoCloseable {
 
     private final HttpServer server;
 
-    public HealthServer(String host, int port, Supplier<Health> health, ProcessorMetrics metrics) throws IOException {
+    public HealthServer(String host, int port, Supplier<Health> health, Supplier<Health> ready, ProcessorMetrics metrics)
+            throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        server.createContext("/health", exchange -> {
-            Health current = health.get();
-            respond(exchange, current.healthy() ? 200 : 503, "application/json",
-                    "{\"status\":\"" + (current.healthy() ? "healthy" : "unhealthy") + "\",\"detail\":\""
-                            + current.detail().replace("\"", "'") + "\"}");
-        });
+        server.createContext("/health", exchange -> report(exchange, health.get(), "healthy", "unhealthy"));
+        server.createContext("/ready", exchange -> report(exchange, ready.get(), "ready", "not ready"));
         server.createContext("/metrics", exchange ->
                 respond(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()));
         server.start();
@@ -31,6 +33,12 @@ public final class HealthServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    private static void report(HttpExchange exchange, Health current, String good, String bad) throws IOException {
+        respond(exchange, current.healthy() ? 200 : 503, "application/json",
+                "{\"status\":\"" + (current.healthy() ? good : bad) + "\",\"detail\":\""
+                        + current.detail().replace("\\", "/").replace("\"", "'").replaceAll("\\s+", " ") + "\"}");
     }
 
     private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {

@@ -18,6 +18,7 @@ public final class ProcessorMetrics {
             .description("DynamoDB write call latency").publishPercentiles(0.5, 0.99).register(registry);
     private final Counter itemsWritten = Counter.builder("processor_dynamodb_items_written_total").register(registry);
     private final Map<String, AtomicLong> outboxSizes = new ConcurrentHashMap<>();
+    private final DynamoHealth dynamoHealth = new DynamoHealth();
 
     public PrometheusMeterRegistry registry() {
         return registry;
@@ -38,6 +39,22 @@ public final class ProcessorMetrics {
 
     public void dynamoRetry(String reason) {
         registry.counter("processor_dynamodb_retries_total", "reason", reason).increment();
+    }
+
+    /** A write to {@code table} failed for a reason retrying cannot fix (the write stays owed). */
+    public void dynamoPermanentFailure(String table, String error, long nowMs) {
+        registry.gauge("processor_dynamodb_table_unwritable", io.micrometer.core.instrument.Tags.of("table", table), dynamoHealth,
+                health -> health.isFailing(table, System.currentTimeMillis()) ? 1 : 0);
+        dynamoHealth.permanentFailure(table, error, nowMs);
+    }
+
+    public void dynamoWriteSucceeded(String table, long nowMs) {
+        dynamoHealth.writeSucceeded(table, nowMs);
+    }
+
+    /** The tables that cannot be written, for /ready. */
+    public DynamoHealth dynamoHealth() {
+        return dynamoHealth;
     }
 
     public void embeddingsComputed(int count, long nanos) {

@@ -82,6 +82,11 @@ public final class DynamoWriter implements ItemWriter {
         });
     }
 
+    @Override
+    public String table(PendingWrite write) {
+        return write.isProfile() ? profileTable : conversationTable;
+    }
+
     private static String outboxKeyOf(String table, WriteRequest request) {
         Map<String, AttributeValue> key = request.putRequest() != null ? request.putRequest().item() : request.deleteRequest().key();
         AttributeValue conversationId = key.get(ConversationItems.CONVERSATION_ID);

@@ -11,4 +11,9 @@ public interface ItemWriter {
 
     /** Writes one change, unless the item already holds a newer version (which counts as done). */
     CompletableFuture<Void> writeConditionally(PendingWrite write);
+
+    /** The table {@code write} goes to, as operators know it (health and logs name it). */
+    default String table(PendingWrite write) {
+        return write.isProfile() ? "profiles" : "conversations";
+    }
 }

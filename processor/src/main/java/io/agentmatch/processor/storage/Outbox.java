@@ -17,7 +17,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkServiceException;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
  * The DynamoDB writes a stream task owes, kept in a changelogged state store until DynamoDB
@@ -28,8 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
  *
  * <p>Writes go out as BatchWriteItem of up to 25 (one change per item: a newer change replaces
  * the pending one), several batches in flight. Failures back off exponentially and retry forever,
- * in order per item; an item DynamoDB rejects as invalid is dead-lettered. Not thread-safe: only
- * the owning stream thread calls it.
+ * in order per item; an item DynamoDB rejects as invalid is dead-lettered; a failure no retry can
+ * fix (no table, access denied: {@link DynamoFailures}) keeps its writes too, and is reported for
+ * {@code /ready} instead of retried in silence. Not thread-safe: only the owning stream thread calls it.
  */
 public final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -153,11 +153,14 @@ public final class Outbox {
             batch.writes().forEach(w -> inFlightKeys.remove(w.outboxKey()));
             try {
                 Set<String> unprocessed = batch.unprocessed().join();
+                Set<String> tables = new HashSet<>();
                 for (PendingWrite write : batch.writes()) {
                     if (!unprocessed.contains(write.outboxKey())) {
                         acknowledge(write);
                     }
+                    tables.add(writer.table(write));
                 }
+                tables.forEach(table -> metrics.dynamoWriteSucceeded(table, clock.getAsLong()));
                 succeeded(unprocessed.size());
             } catch (CompletionException e) {
                 failed(batch.writes(), e.getCause() == null ? e : e.getCause());
@@ -195,7 +198,8 @@ public final class Outbox {
     }
 
     private void failed(List<PendingWrite> writes, Throwable cause) {
-        if (isInvalidRequest(cause)) {
+        DynamoFailures.Kind kind = DynamoFailures.classify(cause);
+        if (kind == DynamoFailures.Kind.INVALID_ITEM) {
             if (writes.size() == 1) {
                 PendingWrite write = writes.get(0);
                 String reason = "DynamoDB rejected the item: " + cause.getMessage();
@@ -214,7 +218,11 @@ public final class Outbox {
         metrics.dynamoRetry(cause.getClass().getSimpleName());
         backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMs * 2));
         nextAttemptAt = clock.getAsLong() + backoffMs;
-        if (failingSince == 0) {
+        if (kind == DynamoFailures.Kind.PERMANENT) {
+            // Logged there once per table and interval, for all outboxes, and shown by /ready.
+            metrics.dynamoPermanentFailure(writer.table(writes.get(0)), DynamoFailures.describe(cause), clock.getAsLong());
+            failingSince = failingSince == 0 ? clock.getAsLong() : failingSince;
+        } else if (failingSince == 0) {
             failingSince = clock.getAsLong();
             LOG.warn("{}: DynamoDB write failed ({}); {} writes owed, retrying with backoff until it succeeds",
                     name, describe(cause), pending.size());
@@ -261,14 +269,6 @@ public final class Outbox {
             awaitAnyInFlight(deadline);
             harvest();
         }
-    }
-
-    private static boolean isInvalidRequest(Throwable cause) {
-        if (cause instanceof DynamoDbException e && e.awsErrorDetails() != null) {
-            String code = e.awsErrorDetails().errorCode();
-            return "ValidationException".equals(code) || "SerializationException".equals(code);
-        }
-        return false;
     }
 
     private static String describe(Throwable cause) {

@@ -9,11 +9,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** A table in memory, for topology unit tests; can be switched to fail like an unreachable DynamoDB. */
+/** A table in memory, for topology unit tests; can be switched to fail like an unreachable DynamoDB, or with any error. */
 final class InMemoryItemWriter implements ItemWriter {
     final Map<String, PendingWrite> items = new LinkedHashMap<>();
     final List<Integer> batchSizes = new ArrayList<>();
     boolean unavailable;
+    /** When set, every call fails with it (DynamoDB's answer). */
+    RuntimeException failure;
     int calls;
 
     @Override
@@ -21,6 +23,9 @@ final class InMemoryItemWriter implements ItemWriter {
         calls++;
         if (unavailable) {
             return CompletableFuture.failedFuture(new java.io.IOException("connection refused"));
+        }
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
         }
         batchSizes.add(writes.size());
         writes.forEach(this::apply);
@@ -32,6 +37,9 @@ final class InMemoryItemWriter implements ItemWriter {
         calls++;
         if (unavailable) {
             return CompletableFuture.failedFuture(new java.io.IOException("connection refused"));
+        }
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
         }
         PendingWrite existing = items.get(write.outboxKey());
         if (existing == null || existing.version() <= write.version()) {

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 class PersistTopologyTest {
     private final Topics topics = new Topics("");
     private final InMemoryItemWriter table = new InMemoryItemWriter();
+    private final ProcessorMetrics metrics = new ProcessorMetrics();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> profiles;
     private TestInputTopic<String, byte[]> conversations;
@@ -59,7 +60,7 @@ class PersistTopologyTest {
         Properties props = ProcessorApp.streamsSpec(KafkaClients.of(KafkaConnection.plaintext("unused:9092"), "test"),
                 "persister", "persist-test", stateDir, 1, 1).properties();
         var settings = new PersistSettings(4, Duration.ofMillis(20), 1000);
-        var d = new TopologyTestDriver(PersistTopology.build(topics, table, new ProcessorMetrics(), settings), props);
+        var d = new TopologyTestDriver(PersistTopology.build(topics, table, metrics, settings), props);
         profiles = d.createInputTopic(topics.profileEvents(), new StringSerializer(), new ByteArraySerializer());
         conversations = d.createInputTopic(topics.conversationEvents(), new StringSerializer(), new ByteArraySerializer());
         deadLetters = d.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -231,6 +232,57 @@ class PersistTopologyTest {
         }
         assertEquals(60, table.items.size(), "nothing lost while DynamoDB was down");
         assertTrue(table.batchSizes.stream().allMatch(size -> size <= 25));
+    }
+
+    @Test
+    void aMissingTableOrOneOfAnotherSchemaKeepsEveryWriteAndIsReportedNamingTheTable() throws Exception {
+        long now = System.currentTimeMillis();
+        table.failure = dynamoError("ResourceNotFoundException", "Requested resource not found");
+        for (int i = 0; i < 30; i++) {
+            send(EventType.PROFILE_CREATED, EventSource.API, "g" + i, "2024-01-01T00:00:00.000001", data("{\"n\":" + i + "}"));
+        }
+        for (int i = 0; i < 3; i++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(6));
+        }
+        now += 18_000;
+        assertTrue(table.items.isEmpty());
+        List<String> problems = metrics.dynamoHealth().problems(now);
+        assertEquals(1, problems.size(), problems::toString);
+        assertTrue(problems.get(0).startsWith("DynamoDB table profiles cannot be written: ResourceNotFoundException"), problems::toString);
+
+        // A key the table does not have is the table's fault, not the item's: nothing is dead-lettered.
+        table.failure = dynamoError("ValidationException", "One or more parameter values were invalid: Missing the key id in the item");
+        for (int i = 0; i < 3; i++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(6));
+        }
+        now += 18_000;
+        assertTrue(metrics.dynamoHealth().problems(now).get(0).contains("Missing the key id"));
+        assertTrue(deadLetters.isEmpty(), "no write is given up");
+
+        table.failure = null;
+        for (int i = 0; i < 10 && table.items.size() < 30; i++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(6));
+            now += 6_000;
+        }
+        assertEquals(30, table.items.size(), "every owed write arrived once the table was back");
+        assertEquals(List.of(), metrics.dynamoHealth().problems(now + 15_000), "reported no longer once writes succeed");
+        assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void anItemDynamoDbCallsInvalidIsStillDeadLetteredAlone() throws Exception {
+        send(EventType.PROFILE_CREATED, EventSource.API, "big", "2024-01-01T00:00:00.000001", data("{}"));
+        table.failure = dynamoError("ValidationException", "Item size has exceeded the maximum allowed size");
+        flush();
+        flush();
+        assertEquals(1, deadLetters.readRecordsToList().size());
+        assertEquals(List.of(), metrics.dynamoHealth().problems(System.currentTimeMillis()));
+    }
+
+    private static RuntimeException dynamoError(String code, String message) {
+        return software.amazon.awssdk.services.dynamodb.model.DynamoDbException.builder().statusCode(400).message(message)
+                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                        .errorCode(code).errorMessage(message).build()).build();
     }
 
     @Test
