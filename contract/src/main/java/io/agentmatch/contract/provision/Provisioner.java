@@ -182,9 +182,7 @@ public final class Provisioner {
 
     private static ProvisioningException failure(String what, Throwable cause) {
         String message = KafkaFailures.securityProblem(cause).orElse(KafkaFailures.rootMessage(cause));
-        ProvisioningException error = new ProvisioningException(what + ": " + message);
-        error.initCause(cause);
-        return error;
+        return new ProvisioningException(what + ": " + message, cause);
     }
 
     // --- tables ----------------------------------------------------------------------------------
