@@ -74,6 +74,7 @@ class SecureStackIT {
     static StackState state;
     static PipelineConfig config;
     static int apiPort;
+    static Refusals refusals;
 
     @BeforeAll
     static void startSecuredStackWithProcessorAndApi() {
@@ -84,10 +85,15 @@ class SecureStackIT {
         config = stack.config(); // the default names, created by the admin principal, component ACLs granted
         lap("secured Kafka + dynalite up, topics and ACLs in place");
         apiPort = TestStack.freePort();
-        CompletableFuture<?> processor = CompletableFuture.runAsync(() -> stack.startProcessor(config, "processor"));
+        // A 6 s group session (Kafka's minimum; the default is 45 s): the replay at the end finds the group of
+        // the processor that Kafka refused empty soon after it exits (its leave request is refused too).
+        CompletableFuture<?> processor = CompletableFuture.runAsync(() -> stack.startProcessor(config, "processor",
+                Map.of("KAFKA_SESSION_TIMEOUT_MS", "6000", "KAFKA_HEARTBEAT_INTERVAL_MS", "2000")));
         CompletableFuture<?> api = CompletableFuture.runAsync(() -> stack.startApi(config, "api", apiPort));
         CompletableFuture.allOf(processor, api).join();
         lap("processor and api ready, as their principals");
+        // Refused clients spend most of their time waiting to give up: they do it while the other tests run.
+        refusals = Refusals.start();
     }
 
     @AfterAll
@@ -114,7 +120,7 @@ class SecureStackIT {
         try (var reader = Files.newBufferedReader(stack.home().resolve("kafka/security/secrets.properties"))) {
             secrets.load(reader);
         }
-        assertEquals(8, secrets.size());
+        assertEquals(7, secrets.size(), "five principals' passwords, the keystore's and the CA's");
         try (Stream<Path> logs = Files.list(stack.home().resolve("logs"))) {
             for (Path log : logs.toList()) {
                 String text = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -165,13 +171,15 @@ class SecureStackIT {
             }
         }
         // Kafka's own kafka-topics, with the files exactly as ./pipeline up writes them.
-        Run create = run(kafkaTool("org.apache.kafka.tools.TopicCommand", "--bootstrap-server", state.kafkaBootstrapServers(),
-                "--command-config", state.kafkaClientFile(ComponentAcls.API).toString(), "--create", "--topic", "made-by-api"), Map.of());
-        assertNotEquals(0, create.exit(), create.output());
-        assertTrue(create.output().contains("Authorization failed"), create.output());
+        CompletableFuture<Run> creating = CompletableFuture.supplyAsync(() -> run(kafkaTool("org.apache.kafka.tools.TopicCommand",
+                "--bootstrap-server", state.kafkaBootstrapServers(), "--command-config", state.kafkaClientFile(ComponentAcls.API).toString(),
+                "--create", "--topic", "made-by-api"), Map.of()));
         Run describe = run(kafkaTool("org.apache.kafka.tools.TopicCommand", "--bootstrap-server", state.kafkaBootstrapServers(),
                 "--command-config", state.kafkaClientFile(ComponentAcls.MIGRATOR).toString(), "--describe",
                 "--topic", config.topics().profileEvents()), Map.of());
+        Run create = creating.get(3, TimeUnit.MINUTES);
+        assertNotEquals(0, create.exit(), create.output());
+        assertTrue(create.output().contains("Authorization failed"), create.output());
         assertEquals(0, describe.exit(), describe.output());
         assertTrue(describe.output().contains("PartitionCount: 6"), describe.output());
         lap("topic creation refused to every component; kafka-topics works with the files");
@@ -219,57 +227,82 @@ class SecureStackIT {
     @Test
     @Order(5)
     void clientsWithoutCredentialsOrWithAWrongPasswordFailWithin60sNamingAuthentication() throws Exception {
-        Path wrong = tmp.resolve("wrong-password.properties");
-        String migratorFile = Files.readString(state.kafkaClientFile(ComponentAcls.MIGRATOR));
-        Files.writeString(wrong, migratorFile.replaceAll("password=\"[^\"]+\"", "password=\"not-the-password\""));
-        Map<String, String> noCredentials = new HashMap<>(stack.localStack().migratorEnv());
-        noCredentials.remove("KAFKA_CONFIG_FILE");
-        Map<String, String> wrongPassword = new HashMap<>(stack.localStack().migratorEnv());
-        wrongPassword.put("KAFKA_CONFIG_FILE", wrong.toString());
+        Refusal api = refusals.api().get(3, TimeUnit.MINUTES);
+        assertTrue(api.output().startsWith("503 ") && api.output().contains("Kafka authentication failed"), api.output());
+        Refusal noCredentials = refusals.migratorWithoutCredentials().get(3, TimeUnit.MINUTES);
+        assertEquals(1, noCredentials.exit(), noCredentials.output());
+        assertTrue(noCredentials.output().contains("authentication"), noCredentials.output());
+        assertTrue(noCredentials.output().contains("security.protocol=PLAINTEXT"), noCredentials.output());
+        Refusal wrongPassword = refusals.migratorWithWrongPassword().get(3, TimeUnit.MINUTES);
+        assertEquals(1, wrongPassword.exit(), wrongPassword.output());
+        assertTrue(wrongPassword.output().contains("Kafka authentication failed"), wrongPassword.output());
+        Refusal processor = refusals.processorWithWrongPassword().get(3, TimeUnit.MINUTES);
+        assertEquals(3, processor.exit(), processor.output());
+        assertTrue(processor.output().contains("Kafka authentication failed"), processor.output());
+        for (Refusal refusal : List.of(api, noCredentials, wrongPassword, processor)) {
+            System.out.printf("refused in %4.1f s: %s%n", refusal.took().toMillis() / 1e3, refusal.what());
+            assertTrue(refusal.took().compareTo(REFUSAL_DEADLINE) < 0, refusal.what() + " took " + refusal.took());
+        }
+    }
 
-        // All at once: each must give up on its own within the deadline.
-        CompletableFuture<Run> plaintext = CompletableFuture.supplyAsync(
-                () -> run(migrator("export", "--out", tmp.resolve("x1").toString()), noCredentials));
-        CompletableFuture<Run> migrator = CompletableFuture.supplyAsync(
-                () -> run(migrator("export", "--out", tmp.resolve("x2").toString()), wrongPassword));
-        ComponentSpec processorSpec = stack.localStack().processorSpec("processor-refused", config, TestStack.freePort(),
-                Map.of("KAFKA_CONFIG_FILE", wrong.toString()));
-        CompletableFuture<Run> processor = CompletableFuture.supplyAsync(() -> run(processorSpec.command(), processorSpec.env()));
-        int refusedApiPort = TestStack.freePort();
-        ComponentSpec apiSpec = stack.localStack().apiSpec("api-refused", config, refusedApiPort,
-                Map.of("KAFKA_CONFIG_FILE", wrong.toString(), "API_MATCHING", "false"));
-        long apiStart = System.nanoTime();
-        stack.localStack().start(apiSpec);
-        try {
-            String[] ready = new String[1];
-            Await.until("the API's /ready names the refused credentials", REFUSAL_DEADLINE, () -> {
-                ready[0] = getRaw(refusedApiPort, "/ready");
-                return ready[0].contains("Kafka authentication failed");
-            });
-            assertTrue(ready[0].startsWith("503 "), ready[0]);
-            System.out.printf("api /ready: 503 naming authentication after %.1f s%n", (System.nanoTime() - apiStart) / 1e9);
-        } finally {
-            stack.localStack().stop("api-refused");
+    /** How one refused client ended: its exit status (-1: still running, for the API), the output that names why, how long it took. */
+    record Refusal(String what, int exit, String output, Duration took) {
+    }
+
+    /** Four refused clients, started together; each must give up (or say why) on its own, within 60 s. */
+    record Refusals(CompletableFuture<Refusal> migratorWithoutCredentials, CompletableFuture<Refusal> migratorWithWrongPassword,
+                    CompletableFuture<Refusal> processorWithWrongPassword, CompletableFuture<Refusal> api) {
+        static Refusals start() {
+            try {
+                Path wrong = tmp.resolve("wrong-password.properties");
+                String migratorFile = Files.readString(state.kafkaClientFile(ComponentAcls.MIGRATOR));
+                Files.writeString(wrong, migratorFile.replaceAll("password=\"[^\"]+\"", "password=\"not-the-password\""));
+                Map<String, String> noCredentials = new HashMap<>(stack.localStack().migratorEnv());
+                noCredentials.remove("KAFKA_CONFIG_FILE");
+                Map<String, String> wrongPassword = new HashMap<>(stack.localStack().migratorEnv());
+                wrongPassword.put("KAFKA_CONFIG_FILE", wrong.toString());
+                ComponentSpec processor = stack.localStack().processorSpec("processor-refused", config, TestStack.freePort(),
+                        Map.of("KAFKA_CONFIG_FILE", wrong.toString()));
+                int apiPort = TestStack.freePort();
+                ComponentSpec api = stack.localStack().apiSpec("api-refused", config, apiPort,
+                        Map.of("KAFKA_CONFIG_FILE", wrong.toString(), "API_MATCHING", "false"));
+                return new Refusals(
+                        CompletableFuture.supplyAsync(() -> refusal("migrator export without credentials (PLAINTEXT)",
+                                run(migrator("export", "--out", tmp.resolve("x1").toString()), noCredentials))),
+                        CompletableFuture.supplyAsync(() -> refusal("migrator export with a wrong password",
+                                run(migrator("export", "--out", tmp.resolve("x2").toString()), wrongPassword))),
+                        CompletableFuture.supplyAsync(() -> refusal("processor with a wrong password",
+                                run(processor.command(), processor.env()))),
+                        CompletableFuture.supplyAsync(() -> readyOfRefusedApi(api, apiPort)));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
-        Run noCredentialsRun = plaintext.get(90, TimeUnit.SECONDS);
-        assertEquals(1, noCredentialsRun.exit(), noCredentialsRun.output());
-        assertTrue(noCredentialsRun.output().contains("authentication"), noCredentialsRun.output());
-        assertTrue(noCredentialsRun.output().contains("security.protocol=PLAINTEXT"), noCredentialsRun.output());
-        assertTrue(noCredentialsRun.took().compareTo(REFUSAL_DEADLINE) < 0, "took " + noCredentialsRun.took());
+        /** The process's exit and its error lines (the message an operator reads). */
+        private static Refusal refusal(String what, Run run) {
+            String errors = run.output().lines().filter(l -> l.contains("ERROR") || l.contains("error"))
+                    .collect(Collectors.joining("\n"));
+            System.out.println(what + " -> exit " + run.exit() + ":\n" + errors);
+            return new Refusal(what, run.exit(), run.output(), run.took());
+        }
 
-        Run wrongPasswordRun = migrator.get(90, TimeUnit.SECONDS);
-        assertEquals(1, wrongPasswordRun.exit(), wrongPasswordRun.output());
-        assertTrue(wrongPasswordRun.output().contains("Kafka authentication failed"), wrongPasswordRun.output());
-        assertTrue(wrongPasswordRun.took().compareTo(REFUSAL_DEADLINE) < 0, "took " + wrongPasswordRun.took());
-
-        Run processorRun = processor.get(90, TimeUnit.SECONDS);
-        assertEquals(3, processorRun.exit(), processorRun.output());
-        assertTrue(processorRun.output().contains("Kafka authentication failed"), processorRun.output());
-        assertTrue(processorRun.took().compareTo(REFUSAL_DEADLINE) < 0, "took " + processorRun.took());
-        System.out.printf("refusals: migrator without credentials %.1f s, with a wrong password %.1f s, processor %.1f s%n",
-                noCredentialsRun.took().toMillis() / 1e3, wrongPasswordRun.took().toMillis() / 1e3, processorRun.took().toMillis() / 1e3);
-        lap("refused clients named authentication");
+        /** An API with a wrong password: its /ready must answer 503 naming authentication. */
+        private static Refusal readyOfRefusedApi(ComponentSpec spec, int port) {
+            long start = System.nanoTime();
+            stack.localStack().start(spec);
+            try {
+                String[] ready = {""};
+                Await.until("the API's /ready names the refused credentials", REFUSAL_DEADLINE, () -> {
+                    ready[0] = getRaw(port, "/ready");
+                    return ready[0].contains("Kafka authentication failed");
+                });
+                System.out.println("api with a wrong password -> GET /ready " + ready[0]);
+                return new Refusal("api /ready with a wrong password", -1, ready[0], Duration.ofNanos(System.nanoTime() - start));
+            } finally {
+                stack.localStack().stop(spec.name());
+            }
+        }
     }
 
     @Test
@@ -300,6 +333,29 @@ class SecureStackIT {
             assertTrue(log.contains("processor exits (3)"), "and the exit");
             ComponentAcls.grant(admin, List.of(groupRead), Duration.ofSeconds(30));
         }
+    }
+
+    @Test
+    @Order(101)
+    void replayAsTheMigratorResetsThePersisterAndCannotTouchTheProjector() throws Exception {
+        assertFalse(stack.isRunning("processor"), "stopped by the previous test");
+        Run replay = run(migrator("replay", "--yes", "--wait", "60s"), stack.localStack().migratorEnv());
+        assertEquals(0, replay.exit(), replay.output());
+        String persister = config.groups().internalPrefix();
+        String projector = config.groups().projectorInternalPrefix();
+        try (Admin admin = Readiness.admin(state.kafkaConnection(), 10_000)) {
+            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(), topics.stream().filter(t -> t.startsWith(persister) && !t.startsWith(projector)).toList(),
+                    "the persister's internal topics are gone");
+            List<String> projectorTopics = topics.stream().filter(t -> t.startsWith(projector)).toList();
+            assertFalse(projectorTopics.isEmpty(), "the projector keeps its own: " + topics);
+            try (Admin migrator = Readiness.admin(KafkaConnection.fromFile(state.kafkaClientFile(ComponentAcls.MIGRATOR)), 10_000)) {
+                ExecutionException denied = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                        () -> migrator.deleteTopics(projectorTopics).all().get(30, TimeUnit.SECONDS));
+                assertTrue(denied.getCause() instanceof TopicAuthorizationException, denied.getCause().toString());
+            }
+        }
+        lap("replay as the migrator: the persister reset, the projector untouchable");
     }
 
     // --- helpers -------------------------------------------------------------------------------------

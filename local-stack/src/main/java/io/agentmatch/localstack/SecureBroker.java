@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -194,7 +196,7 @@ public final class SecureBroker {
     /**
      * A CA (EC P-256, 10 years) and the broker's key and certificate signed by it, with the SANs
      * clients verify (IP 127.0.0.1, DNS localhost), usable as server and as client certificate
-     * (the controller listener's mutual TLS). Six keytool runs; the passwords go through the
+     * (the controller listener's mutual TLS). Six keytool runs, two pairs side by side; the passwords go through the
      * environment, never the command line.
      */
     private void generateCertificates(Map<String, String> secrets) {
@@ -204,15 +206,23 @@ public final class SecureBroker {
                 Files.deleteIfExists(dir.resolve(name));
             }
             Map<String, String> env = Map.of("CA_PASSWORD", secrets.get("ca.password"), "KEYSTORE_PASSWORD", secrets.get("keystore.password"));
-            keytool(env, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "3650",
-                    "-dname", "CN=agentmatch local stack CA", "-ext", "bc:c", "-keystore", "ca.p12", "-storetype", "PKCS12",
-                    "-storepass:env", "CA_PASSWORD");
-            keytool(env, "-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-storepass:env", "CA_PASSWORD",
-                    "-file", "ca.pem");
+            // The CA and the broker's key are independent until the signature: made side by side.
+            CompletableFuture<Void> ca = CompletableFuture.runAsync(() -> {
+                keytool(env, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "3650",
+                        "-dname", "CN=agentmatch local stack CA", "-ext", "bc:c", "-keystore", "ca.p12", "-storetype", "PKCS12",
+                        "-storepass:env", "CA_PASSWORD");
+                keytool(env, "-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-storepass:env", "CA_PASSWORD",
+                        "-file", "ca.pem");
+            });
             keytool(env, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "3650",
                     "-dname", BROKER_DN, "-keystore", "broker.p12", "-storetype", "PKCS12", "-storepass:env", "KEYSTORE_PASSWORD");
             keytool(env, "-certreq", "-alias", "broker", "-keystore", "broker.p12", "-storepass:env", "KEYSTORE_PASSWORD",
                     "-file", "broker.csr");
+            try {
+                ca.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
             keytool(env, "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass:env", "CA_PASSWORD", "-rfc",
                     "-infile", "broker.csr", "-outfile", "broker.pem", "-validity", "3650",
                     "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-ext", "EKU=serverAuth,clientAuth",
