@@ -119,7 +119,8 @@ public final class ProcessorApp implements AutoCloseable {
         return streams;
     }
 
-    private void refused(String message) {
+    /** Both applications may be refused at once: the first one reports. */
+    private synchronized void refused(String message) {
         if (kafkaRefusal == null) {
             kafkaRefusal = message;
             onKafkaRefusal.accept(message);
@@ -132,7 +133,7 @@ public final class ProcessorApp implements AutoCloseable {
      * supervisor's restarts and the exit status say it, rather than a process that looks alive.
      * Called at once if that already happened.
      */
-    public void whenKafkaRefuses(Consumer<String> action) {
+    public synchronized void whenKafkaRefuses(Consumer<String> action) {
         onKafkaRefusal = action;
         String already = kafkaRefusal;
         if (already != null) {
