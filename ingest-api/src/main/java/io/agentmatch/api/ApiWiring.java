@@ -9,15 +9,19 @@ import io.agentmatch.api.storage.DynamoReads;
 import io.agentmatch.api.storage.ProfileReader;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.kafka.KafkaFailures;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.matching.CachingEmbedder;
 import io.agentmatch.matching.Embedders;
 import io.agentmatch.matching.MatchIndex;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -31,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class ApiWiring {
     private static final Logger LOG = LoggerFactory.getLogger(ApiWiring.class);
+    private static final Duration KAFKA_CHECK = Duration.ofSeconds(2);
     private ApiWiring() {
     }
 
@@ -61,7 +66,7 @@ public final class ApiWiring {
                         new ProjectionFollower(config, clients, index));
             }
             List<DependencyProbe> probes = new ArrayList<>();
-            probes.add(probe("kafka", () -> kafkaAdmin.describeCluster().nodes().get(2, TimeUnit.SECONDS)));
+            probes.add(kafkaProbe(kafkaAdmin, config, api.matching()));
             probes.add(probe("dynamodb", () -> dynamo.describeTable(b -> b.tableName(config.profileTable()))));
             probes.add(indexProbe(matching == null ? null : matching.feed()));
 
@@ -100,6 +105,41 @@ public final class ApiWiring {
                     return new State("up", true);
                 } catch (Exception e) {
                     return new State("down", false);
+                }
+            }
+        };
+    }
+
+    /**
+     * Kafka is usable when the API can describe the topics it writes and reads, not just the cluster:
+     * that needs the credentials (authentication) and the API's ACLs on each (authorization), and
+     * finds a missing topic. A refusal is named as such.
+     */
+    static DependencyProbe kafkaProbe(Admin kafka, PipelineConfig config, boolean matching) {
+        List<String> topics = new ArrayList<>(List.of(config.topics().profileEvents(), config.topics().conversationEvents()));
+        if (matching) {
+            topics.add(config.topics().profileProjections());
+        }
+        return new DependencyProbe() {
+            @Override
+            public String name() {
+                return "kafka";
+            }
+
+            @Override
+            public State check() {
+                try {
+                    kafka.describeTopics(topics).allTopicNames().get(KAFKA_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+                    return new State("up", true);
+                } catch (ExecutionException e) {
+                    return new State("down", false, e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+                            ? KafkaFailures.noAnswer(config.kafka(), KAFKA_CHECK)
+                            : KafkaFailures.securityProblem(e).orElse("Kafka: " + KafkaFailures.rootMessage(e)));
+                } catch (TimeoutException e) {
+                    return new State("down", false, KafkaFailures.noAnswer(config.kafka(), KAFKA_CHECK));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new State("down", false, "Kafka: interrupted");
                 }
             }
         };

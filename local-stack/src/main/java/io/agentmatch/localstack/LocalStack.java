@@ -122,6 +122,7 @@ public final class LocalStack {
      * it (replacing any previous record, whose components must be stopped). External services:
      * {@code KAFKA_BOOTSTRAP_SERVERS} set means no local broker; {@code DYNAMODB_ENDPOINT} set means
      * no dynalite; {@code AWS_REGION} set without {@code DYNAMODB_ENDPOINT} means real AWS DynamoDB.
+     * {@code LOCAL_KAFKA_SECURITY=sasl_ssl} secures the local broker ({@link SecureBroker}).
      */
     public StackState configure(Map<String, String> environment, PortPolicy policy) {
         Env env = new Env(environment);
@@ -140,7 +141,8 @@ public final class LocalStack {
         StackState state = new StackState(repo.toString(), home.toString(),
                 localKafka, localKafka ? "127.0.0.1:" + kafkaPort : externalKafka, kafkaPort, controllerPort,
                 localDynamo, localDynamo ? "http://127.0.0.1:" + dynamoPort : externalDynamo, dynamoPort,
-                explicitRegion == null ? "us-east-1" : explicitRegion, apiPort, healthPort, Map.of());
+                explicitRegion == null ? "us-east-1" : explicitRegion, apiPort, healthPort, Map.of(),
+                StackSettings.LOCAL_KAFKA_SECURITY.read(env));
         if (localKafka) {
             state = state.withComponent(kafkaSpec(state));
         }
@@ -274,11 +276,33 @@ public final class LocalStack {
         return env;
     }
 
+    /**
+     * On a secured broker, {@code KAFKA_CONFIG_FILE} naming {@code principal}'s client properties, so
+     * that each component runs as itself; empty otherwise, and when the caller's environment names
+     * its own {@code KAFKA_CONFIG_FILE} (which then wins: the child inherits it).
+     */
+    public Map<String, String> kafkaClientEnv(String principal) {
+        StackState state = state();
+        if (!state.secured() || KafkaConnection.CONFIG_FILE.isSet(Env.system())) {
+            return Map.of();
+        }
+        return Map.of(KafkaConnection.CONFIG_FILE.name(), state.kafkaClientFile(principal).toString());
+    }
+
+    /** What the migrator commands of {@code ./pipeline} run with: the stack's environment, as the migrator's principal. */
+    public Map<String, String> migratorEnv() {
+        StackState state = state();
+        Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config(), state.apiPort(), state.processorHealthPort()));
+        env.putAll(kafkaClientEnv(ComponentAcls.MIGRATOR));
+        return env;
+    }
+
     /** A processor instance: {@code PROCESSOR_STATE_DIR=<home>/data/<name>}, health on {@code healthPort}. */
     public ComponentSpec processorSpec(String name, PipelineConfig config, int healthPort, Map<String, String> extraEnv) {
         StackState state = state();
         Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config, state.apiPort(), healthPort));
         env.put("PROCESSOR_STATE_DIR", home.resolve("data").resolve(name).toString());
+        env.putAll(kafkaClientEnv(ComponentAcls.PROCESSOR));
         env.putAll(extraEnv);
         return appSpec(name, Kind.PROCESSOR, "processor", javaOpts(StackSettings.PROCESSOR_JAVA_OPTS), env, healthPort);
     }
@@ -288,6 +312,7 @@ public final class LocalStack {
         StackState state = state();
         Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config, apiPort, state.processorHealthPort()));
         env.put("PROCESSOR_STATE_DIR", home.resolve("data").resolve(name).toString());
+        env.putAll(kafkaClientEnv(ComponentAcls.API));
         env.putAll(extraEnv);
         return appSpec(name, Kind.API, "ingest-api", javaOpts(StackSettings.API_JAVA_OPTS), env, apiPort);
     }
@@ -442,6 +467,19 @@ public final class LocalStack {
         }
     }
 
+    /**
+     * What {@code up} does for a namespace: its topics and tables exist, and on a secured broker each
+     * component's principal holds its ACLs on them ({@link ComponentAcls}), granted by the stack's admin.
+     */
+    public void provisionAndGrant(PipelineConfig config, Duration timeout) {
+        provision(config, timeout);
+        if (state().secured()) {
+            try (var admin = Readiness.admin(config.kafka(), (int) Math.min(15_000, timeout.toMillis()))) {
+                ComponentAcls.grant(admin, ComponentAcls.plan(config), timeout);
+            }
+        }
+    }
+
     /** Creates topics that are missing (tests and benchmarks with topics of their own). */
     public static void createTopics(PipelineConfig config, List<NewTopic> topics, Duration timeout) {
         new Provisioner(config, KafkaClients.of(config.kafka(), "local-stack")).ensureTopics(topics, timeout);
@@ -563,21 +601,69 @@ public final class LocalStack {
             Path data = home.resolve("data").resolve("kafka");
             Files.createDirectories(config);
             Files.createDirectories(data);
-            Files.writeString(config.resolve("server.properties"), serverProperties(state, data), StandardCharsets.UTF_8);
+            boolean formatted = Files.isRegularFile(data.resolve("meta.properties"));
+            SecureBroker secure = state.secured() ? new SecureBroker(home) : null;
+            if (secure != null) {
+                if (formatted && !SecureBroker.formattedWithCredentials(data)) {
+                    throw new IllegalStateException("kafka: the storage in " + data + " was formatted for a plaintext broker, without"
+                            + " the SCRAM credentials LOCAL_KAFKA_SECURITY=sasl_ssl needs: use another PIPELINE_HOME, or delete "
+                            + data + " (its topics go with it)");
+                }
+                secure.prepare(state, formatted);
+                // It holds the broker's password and keystore password.
+                OwnerOnly.write(config.resolve("server.properties"), serverProperties(state, data));
+            } else {
+                Files.writeString(config.resolve("server.properties"), serverProperties(state, data), StandardCharsets.UTF_8);
+            }
             Files.writeString(config.resolve("log4j2.xml"), LOG4J2, StandardCharsets.UTF_8);
-            if (!Files.isRegularFile(data.resolve("meta.properties"))) {
-                format(config, data);
+            if (!formatted) {
+                format(config, data, secure);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void format(Path config, Path data) throws IOException {
-        List<String> command = List.of(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dlog4j2.configurationFile=" + config.resolve("log4j2.xml"),
-                "-cp", kafkaLibs().resolve("*").toString(), "kafka.tools.StorageTool", "format", "--standalone",
-                "-t", Uuid.randomUuid().toString(), "-c", config.resolve("server.properties").toString());
+    /**
+     * Formats the broker's storage; for a secured broker with every principal's SCRAM credential,
+     * whose passwords go through an owner-only argument file (never a command line) and whose
+     * output (the credentials' salted keys) goes to an owner-only log instead of kafka.log.
+     */
+    private void format(Path config, Path data, SecureBroker secure) throws IOException {
+        List<String> tool = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "--standalone",
+                "-t", Uuid.randomUuid().toString(), "-c", config.resolve("server.properties").toString()));
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-Dlog4j2.configurationFile=" + config.resolve("log4j2.xml"), "-cp", kafkaLibs().resolve("*").toString()));
         Path log = processes.logFile(KAFKA);
+        Path argFile = null;
+        if (secure != null) {
+            tool.addAll(secure.scramArguments());
+            argFile = secure.securityDir().resolve("format.args");
+            OwnerOnly.write(argFile, String.join("\n", tool.stream().map(LocalStack::argFileQuote).toList()) + "\n");
+            command.add("@" + argFile);
+            log = secure.securityDir().resolve("format.log");
+            OwnerOnly.write(log, "");
+        } else {
+            command.addAll(tool);
+        }
+        try {
+            runFormat(command, log, data);
+        } finally {
+            if (argFile != null) {
+                Files.deleteIfExists(argFile);
+            }
+        }
+        if (secure != null) {
+            SecureBroker.markFormattedWithCredentials(data);
+        }
+    }
+
+    /** An argument for a java launcher argument file ({@code java @file}): quoted, backslashes and quotes escaped. */
+    static String argFileQuote(String arg) {
+        return "\"" + arg.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private void runFormat(List<String> command, Path log, Path data) throws IOException {
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -593,8 +679,9 @@ public final class LocalStack {
             throw new IllegalStateException("interrupted while formatting Kafka storage", e);
         }
         if (process.exitValue() != 0) {
-            throw new IllegalStateException("formatting Kafka storage failed (exit " + process.exitValue() + "); end of "
-                    + log + ":\n" + processes.tail(KAFKA, 20));
+            // The secured format's own log holds the credentials' salted keys: named, not shown.
+            throw new IllegalStateException("formatting Kafka storage failed (exit " + process.exitValue() + "); "
+                    + (log.equals(processes.logFile(KAFKA)) ? "end of " + log + ":\n" + processes.tail(KAFKA, 20) : "see " + log));
         }
     }
 
@@ -626,6 +713,9 @@ public final class LocalStack {
         props.put("num.io.threads", "4");
         props.put("num.recovery.threads.per.data.dir", "1");
         props.put("delete.topic.enable", "true");
+        if (state.secured()) {
+            props.putAll(new SecureBroker(Path.of(state.home())).brokerProperties(state));
+        }
         StringBuilder text = new StringBuilder("# Written by local-stack at every start; edit LocalStack.serverProperties instead.\n");
         props.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         return text.toString();

@@ -77,9 +77,7 @@ public final class LocalStackMain {
                 yield 0;
             }
             case "env" -> {
-                StackState state = stack.state();
-                stack.pipelineEnv(stack.config(), state.apiPort(), state.processorHealthPort())
-                        .forEach((k, v) -> System.out.println("export " + k + "=" + shellQuote(v)));
+                stack.migratorEnv().forEach((k, v) -> System.out.println("export " + k + "=" + shellQuote(v)));
                 yield 0;
             }
             case "processors" -> {
@@ -112,14 +110,20 @@ public final class LocalStackMain {
             state = stack.configure(LocalStack.systemEnvironment(), LocalStack.PortPolicy.DEFAULTS);
         } else {
             System.out.println("stack already recorded in " + StackState.file(stack.home()) + ": (re)starting what is not running");
+            KafkaSecurity wanted = StackSettings.LOCAL_KAFKA_SECURITY.read(Env.system());
+            if (state.localKafka() && wanted != state.kafkaSecurity()) {
+                System.out.println("note: this stack's broker runs " + state.kafkaSecurity().name().toLowerCase(java.util.Locale.ROOT)
+                        + "; LOCAL_KAFKA_SECURITY applies after ./pipeline down");
+            }
         }
         long infraStart = System.nanoTime();
         stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
         System.out.printf("kafka + dynamodb ready (%.1f s)%n", (System.nanoTime() - infraStart) / 1e9);
         PipelineConfig config = stack.config();
         long provisionStart = System.nanoTime();
-        LocalStack.provision(config, Duration.ofSeconds(60));
-        System.out.printf("topics and tables provisioned (%.1f s)%n", (System.nanoTime() - provisionStart) / 1e9);
+        stack.provisionAndGrant(config, Duration.ofSeconds(60));
+        System.out.printf("topics and tables provisioned%s (%.1f s)%n", stack.state().secured() ? ", component ACLs granted" : "",
+                (System.nanoTime() - provisionStart) / 1e9);
 
         List<String> failures = new ArrayList<>();
         List<String> apps = new ArrayList<>();
@@ -151,6 +155,10 @@ public final class LocalStackMain {
         System.out.println("API                http://127.0.0.1:" + state.apiPort() + "/");
         System.out.println("processor health   http://127.0.0.1:" + state.processorHealthPort() + "/health");
         System.out.println("Kafka bootstrap    " + state.kafkaBootstrapServers() + (state.localKafka() ? "" : " (external)"));
+        if (state.secured()) {
+            System.out.println("Kafka security     SASL_SSL (" + SecureBroker.MECHANISM + ", ACLs); client files in "
+                    + SecureBroker.clientsDir(stack.home()) + " (docs/SECURITY.md)");
+        }
         System.out.println("DynamoDB endpoint  " + (state.dynamoDbEndpoint() == null ? "AWS " + state.awsRegion()
                 : state.dynamoDbEndpoint() + (state.localDynamo() ? "" : " (external)")));
         System.out.println("logs               " + stack.home().resolve("logs") + " (./pipeline logs <component>)");
@@ -166,9 +174,8 @@ public final class LocalStackMain {
         return "'" + value.replace("'", "'\\''") + "'";
     }
 
-    /** For callers that want the map rather than exports. */
+    /** For callers that want the map rather than exports: what {@code ./pipeline migrate|verify|...} run with. */
     public static Map<String, String> environmentOf(LocalStack stack) {
-        StackState state = stack.state();
-        return stack.pipelineEnv(stack.config(), state.apiPort(), state.processorHealthPort());
+        return stack.migratorEnv();
     }
 }

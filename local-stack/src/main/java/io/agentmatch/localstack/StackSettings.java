@@ -14,6 +14,9 @@ public final class StackSettings {
             "data and logs of one local stack; down/status act on it (default .pipeline, tests .pipeline-test)");
     public static final Setting<Integer> KAFKA_CONTROLLER_PORT = Setting.port("KAFKA_CONTROLLER_PORT", 9093,
             "the local broker's controller port (default KAFKA_PORT+1)");
+    public static final Setting<KafkaSecurity> LOCAL_KAFKA_SECURITY = Setting.choice("LOCAL_KAFKA_SECURITY", KafkaSecurity.class,
+            KafkaSecurity.PLAINTEXT, "the local broker's client listener: plaintext, or sasl_ssl (SCRAM-SHA-512 over TLS, ACLs,"
+                    + " one principal per component, client files in <home>/kafka-clients; docs/LOCAL_STACK.md)");
     public static final Setting<Integer> DYNAMODB_PORT = Setting.port("DYNAMODB_PORT", 8000, "the local dynalite's port");
     public static final Setting<String> PROCESSOR_JAVA_OPTS = Setting.text("PROCESSOR_JAVA_OPTS", "-Xmx768m",
             "JVM options of the processors the stack starts");
@@ -39,7 +42,7 @@ public final class StackSettings {
             "read by ./pipeline: JVM options of the chaos driver");
 
     public static final List<Setting<?>> SETTINGS = List.of(PIPELINE_HOME, KafkaConnection.LOCAL_PORT, KAFKA_CONTROLLER_PORT,
-            DYNAMODB_PORT, PROCESSOR_JAVA_OPTS, API_JAVA_OPTS, NODE_BINARY, STACK_MODE, TEST_STACK_REAL_AWS,
+            LOCAL_KAFKA_SECURITY, DYNAMODB_PORT, PROCESSOR_JAVA_OPTS, API_JAVA_OPTS, NODE_BINARY, STACK_MODE, TEST_STACK_REAL_AWS,
             PIPELINE_SKIP_BUILD, MIGRATOR_JAVA_OPTS, BENCH_HOME, BENCH_JAVA_OPTS, PIPELINE_CHAOS_HOME, CHAOS_JAVA_OPTS);
 
     private StackSettings() {

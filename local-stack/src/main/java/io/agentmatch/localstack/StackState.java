@@ -3,6 +3,7 @@ package io.agentmatch.localstack;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.kafka.KafkaConnection;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.util.Map;
  * commands ({@code down}, {@code status}, tests attaching to a running stack) read it.
  *
  * @param dynamoDbEndpoint null means real AWS DynamoDB in {@code awsRegion}
+ * @param kafkaSecurity    how the local broker's client listener is secured (null in records of older
+ *                         versions: plaintext); irrelevant for an external cluster
  */
 public record StackState(
         String repo,
@@ -33,7 +36,8 @@ public record StackState(
         String awsRegion,
         int apiPort,
         int processorHealthPort,
-        Map<String, ComponentSpec> components) {
+        Map<String, ComponentSpec> components,
+        KafkaSecurity kafkaSecurity) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -41,17 +45,38 @@ public record StackState(
 
     public StackState {
         components = components == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(components));
+        kafkaSecurity = kafkaSecurity == null ? KafkaSecurity.PLAINTEXT : kafkaSecurity;
     }
 
     public StackState withComponent(ComponentSpec spec) {
         var copy = new LinkedHashMap<>(components);
         copy.put(spec.name(), spec);
         return new StackState(repo, home, localKafka, kafkaBootstrapServers, kafkaPort, controllerPort, localDynamo,
-                dynamoDbEndpoint, dynamoPort, awsRegion, apiPort, processorHealthPort, copy);
+                dynamoDbEndpoint, dynamoPort, awsRegion, apiPort, processorHealthPort, copy, kafkaSecurity);
     }
 
-    /** How clients reach this stack's Kafka. */
+    /** Whether this stack runs its own broker with SASL_SSL and ACLs ({@code LOCAL_KAFKA_SECURITY=sasl_ssl}). */
+    public boolean secured() {
+        return localKafka && kafkaSecurity == KafkaSecurity.SASL_SSL;
+    }
+
+    /** The client properties file of {@code principal} (api, processor, migrator, admin) on a secured stack. */
+    public Path kafkaClientFile(String principal) {
+        return SecureBroker.clientFile(Path.of(home), principal);
+    }
+
+    /**
+     * How the stack's own tools (provisioning, readiness, tests) reach its Kafka: on a secured local
+     * broker as the {@code admin} principal; on an external cluster with the caller's connection
+     * ({@code KAFKA_CONFIG_FILE}, {@code KAFKA_*}) at the recorded bootstrap servers.
+     */
     public KafkaConnection kafkaConnection() {
+        if (secured()) {
+            return KafkaConnection.fromFile(kafkaClientFile(SecureBroker.ADMIN)).withBootstrapServers(kafkaBootstrapServers);
+        }
+        if (!localKafka) {
+            return KafkaConnection.fromEnv(Env.system()).withBootstrapServers(kafkaBootstrapServers);
+        }
         return KafkaConnection.plaintext(kafkaBootstrapServers);
     }
 
@@ -59,7 +84,7 @@ public record StackState(
     public PipelineConfig pipelineConfig(Map<String, String> environment) {
         var merged = new java.util.HashMap<>(environment);
         merged.put("AWS_REGION", awsRegion); // the stack's region, whatever the caller's environment says
-        return PipelineConfig.fromEnv(new io.agentmatch.contract.config.Env(merged))
+        return PipelineConfig.fromEnv(new Env(merged))
                 .withKafka(kafkaConnection())
                 .withDynamoDb(dynamoDbEndpoint);
     }

@@ -103,17 +103,43 @@ public final class TestStack {
             }
             if (state == null || !stack.anyRunning()) {
                 checkDynaliteInstalled();
-                if (state != null) {
-                    stack.down();
-                }
-                // A fresh test stack: new ports, empty data (an old Kafka log knows old ports).
-                deleteTree(stack.home().resolve("data"));
-                deleteTree(stack.home().resolve("kafka"));
-                stack.configure(testEnvironment(), LocalStack.PortPolicy.FREE);
+                startFresh(testEnvironment());
+                return;
             }
             stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
         });
         attached = true;
+    }
+
+    /** A fresh stack in this home: whatever ran there stopped, new ports, empty data (an old Kafka log knows old ports). */
+    private void startFresh(Map<String, String> environment) {
+        stack.down();
+        deleteTree(stack.home().resolve("data"));
+        deleteTree(stack.home().resolve("kafka"));
+        deleteTree(SecureBroker.clientsDir(stack.home()));
+        stack.configure(environment, LocalStack.PortPolicy.FREE);
+        stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
+    }
+
+    /**
+     * A stack of its own for one test class, in {@code home} (e.g. {@code <repo>/.pipeline-test-secure}),
+     * on free ports, started afresh (whatever an interrupted run left there is stopped and wiped),
+     * configured by {@code environment} (e.g. {@code LOCAL_KAFKA_SECURITY=sasl_ssl}) instead of the
+     * process's. Not shared: the test class stops it with {@link #down()}, also when it fails.
+     */
+    public static TestStack dedicated(Path home, Map<String, String> environment) {
+        TestStack testStack = new TestStack(new LocalStack(LocalStack.findRepoRoot(), home), null);
+        withStartLock(home, () -> {
+            testStack.checkDynaliteInstalled();
+            testStack.startFresh(environment);
+        });
+        testStack.attached = true;
+        return testStack;
+    }
+
+    /** Stops everything of this stack's home (for {@link #dedicated} stacks; the shared one is stopped by ./pipeline test). */
+    public void down() {
+        stack.down();
     }
 
     private boolean infrastructureRunning() {
@@ -135,7 +161,7 @@ public final class TestStack {
     private static Map<String, String> testEnvironment() {
         Map<String, String> env = new HashMap<>();
         for (String name : new String[] {"KAFKA_BOOTSTRAP_SERVERS", "DYNAMODB_ENDPOINT", "AWS_REGION", "KAFKA_PORT",
-                "KAFKA_CONTROLLER_PORT", "DYNAMODB_PORT"}) {
+                "KAFKA_CONTROLLER_PORT", "DYNAMODB_PORT", "LOCAL_KAFKA_SECURITY"}) {
             String value = setting(name);
             if (value != null) {
                 env.put(name, value);
@@ -174,7 +200,7 @@ public final class TestStack {
     public PipelineConfig config() {
         PipelineConfig config = stack.state().pipelineConfig(Map.of());
         if (defaultsProvisioned.compareAndSet(false, true)) {
-            LocalStack.provision(config, PROVISION_TIMEOUT);
+            stack.provisionAndGrant(config, PROVISION_TIMEOUT);
         }
         return config;
     }
@@ -182,7 +208,10 @@ public final class TestStack {
     /**
      * A namespace of its own for one test: topics {@code <ns>.agent-profile-events}..., tables
      * {@code <ns>-agent-profiles}..., processor application id {@code <ns>-processor}; all created
-     * before this returns. {@code <ns>} is {@code testName} (lower-cased, made safe) plus a random suffix.
+     * before this returns (by the stack's admin), and on a secured broker each component principal
+     * holds its ACLs on the namespace ({@link ComponentAcls}, granted per namespace, like {@code up}
+     * grants them on the default names). {@code <ns>} is {@code testName} (lower-cased, made safe)
+     * plus a random suffix. The returned configuration connects as the admin, for in-process use.
      */
     public PipelineConfig isolatedConfig(String testName) {
         String safe = testName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("(^-+|-+$)", "");
@@ -194,7 +223,7 @@ public final class TestStack {
         }
         String namespace = safe + "-" + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36), 36);
         PipelineConfig config = stack.state().pipelineConfig(Map.of()).isolated(namespace);
-        LocalStack.provision(config, PROVISION_TIMEOUT);
+        stack.provisionAndGrant(config, PROVISION_TIMEOUT);
         return config;
     }
 

@@ -25,7 +25,7 @@ class AwaitTest {
     @Test
     void serverPropertiesAreSingleNodeKraft() {
         StackState state = new StackState("/r", "/h", true, "127.0.0.1:1", 1, 2, true, "http://127.0.0.1:3", 3,
-                "us-east-1", 4, 5, null);
+                "us-east-1", 4, 5, null, null);
         String props = LocalStack.serverProperties(state, java.nio.file.Path.of("/h/data/kafka"));
         assertTrue(props.contains("process.roles=broker,controller"));
         assertTrue(props.contains("controller.quorum.bootstrap.servers=127.0.0.1:2"));

@@ -44,7 +44,7 @@ public final class DeadLettersCommand implements Runnable {
     }
 
     static String redriveGroup(PipelineConfig config) {
-        return config.processorApplicationId() + "-dlq-redrive";
+        return config.groups().deadLetterRedrive();
     }
 
     /**

@@ -110,13 +110,25 @@ public final class MigratorKafka {
         try {
             admin.describeCluster().nodes().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw unreachable(config, "no answer within " + REACH_TIMEOUT.toSeconds() + " s");
+            throw silent(config, null);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw silent(config, null);
+            }
             throw unreachable(config, rootMessage(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unreachable(config, "interrupted");
         }
+    }
+
+    /**
+     * Kafka did not answer: unreachable, or (what a client without the cluster's security settings
+     * sees) a listener that drops us without a word; {@link KafkaFailures#noAnswer} tells which.
+     */
+    private static KafkaUnavailableException silent(PipelineConfig config, String what) {
+        String message = KafkaFailures.noAnswer(config.kafka(), REACH_TIMEOUT);
+        return new KafkaUnavailableException(what == null ? message : what + ": " + message);
     }
 
     private static KafkaUnavailableException unreachable(PipelineConfig config, String why) {
@@ -150,7 +162,7 @@ public final class MigratorKafka {
             }
             throw new KafkaUnavailableException("could not describe topic " + topic + ": " + rootMessage(e));
         } catch (TimeoutException e) {
-            throw unreachable(config, "describing topic " + topic + " timed out");
+            throw silent(config, "describing topic " + topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("interrupted");
@@ -173,7 +185,7 @@ public final class MigratorKafka {
         try {
             return future.get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw unreachable(config, what + " timed out after " + REACH_TIMEOUT.toSeconds() + " s");
+            throw silent(config, what);
         } catch (ExecutionException e) {
             throw new KafkaUnavailableException(what + " failed: " + rootMessage(e));
         } catch (InterruptedException e) {

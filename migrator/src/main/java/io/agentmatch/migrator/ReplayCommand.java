@@ -53,7 +53,7 @@ public final class ReplayCommand implements Callable<Integer> {
             // Both must be stopped; only the persister is reset. The projector keeps its offsets, so its
             // projection table is restored before it sees the replayed changes, and unchanged text is
             // never embedded again (the projections are state derived from the changes, not from the log).
-            List<String> groups = List.of(group, group + "-projector");
+            List<String> groups = List.of(config.groups().persister(), config.groups().projector());
             List<String> reset = List.of(group);
             Duration wait = VerifyCommand.parseDuration(waitFor);
             long deadline = System.nanoTime() + wait.toNanos();

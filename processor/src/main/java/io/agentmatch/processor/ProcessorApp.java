@@ -5,6 +5,7 @@ import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.Topics;
 import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.kafka.KafkaFailures;
 import io.agentmatch.contract.provision.Provisioner;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.matching.Embedder;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -47,6 +49,9 @@ public final class ProcessorApp implements AutoCloseable {
     private final KafkaStreams persister;
     private final KafkaStreams projector;
     private final HealthServer health;
+    /** Set when Kafka refused this processor's credentials or ACLs: permanent until someone fixes them. */
+    private volatile String kafkaRefusal;
+    private volatile Consumer<String> onKafkaRefusal = message -> { };
 
     private ProcessorApp(PipelineConfig config, ProcessorSettings settings, Embedder embedder) throws IOException {
         KafkaClients clients = KafkaClients.of(config.kafka(), "processor");
@@ -63,7 +68,7 @@ public final class ProcessorApp implements AutoCloseable {
         persister = start("persister", PersistTopology.build(topics, writer, metrics, settings.persist()), persistProps);
 
         if (settings.projections()) {
-            Properties projectProps = streamsSpec(clients, "projector", config.processorApplicationId() + "-projector",
+            Properties projectProps = streamsSpec(clients, "projector", config.groups().projector(),
                     settings.stateDir().resolve("project"), 1, config.replicationFactor())
                     .tune(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.projectorCommitInterval().toMillis())
                     // The projection table restores from its own topic instead of a changelog copy.
@@ -103,12 +108,41 @@ public final class ProcessorApp implements AutoCloseable {
     private KafkaStreams start(String name, Topology topology, Properties props) {
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(error -> {
-            LOG.error("{} stream thread died; the processor reports unhealthy and must be restarted", name, error);
+            var refusal = KafkaFailures.securityProblem(error);
+            if (refusal.isPresent()) {
+                // Expected and permanent until a credential or an ACL changes: said once, no stack trace.
+                LOG.error("{} stopped: {}", name, refusal.get());
+                refused(name + ": " + refusal.get());
+            } else {
+                LOG.error("{} stream thread died; the processor reports unhealthy and must be restarted", name, error);
+            }
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> LOG.info("{}: {} -> {}", name, before, now));
         streams.start();
         return streams;
+    }
+
+    /** Both applications may be refused at once: the first one reports. */
+    private synchronized void refused(String message) {
+        if (kafkaRefusal == null) {
+            kafkaRefusal = message;
+            onKafkaRefusal.accept(message);
+        }
+    }
+
+    /**
+     * What to do when Kafka refuses this processor's credentials or ACLs (a stream thread dies of an
+     * authentication or authorization error): {@link ProcessorMain} exits non-zero, so that the
+     * supervisor's restarts and the exit status say it, rather than a process that looks alive.
+     * Called at once if that already happened.
+     */
+    public synchronized void whenKafkaRefuses(Consumer<String> action) {
+        onKafkaRefusal = action;
+        String already = kafkaRefusal;
+        if (already != null) {
+            action.accept(already);
+        }
     }
 
     /**
@@ -150,6 +184,9 @@ public final class ProcessorApp implements AutoCloseable {
         check("persister", persister, problems);
         if (projector != null) {
             check("projector", projector, problems);
+        }
+        if (kafkaRefusal != null) {
+            problems.add(kafkaRefusal);
         }
         return new HealthServer.Health(problems.isEmpty(), problems.isEmpty() ? "all stream threads running"
                 : String.join("; ", problems));

@@ -5,6 +5,7 @@ import io.agentmatch.contract.config.LoggingSettings;
 import io.agentmatch.contract.config.PipelineConfig;
 import java.util.List;
 import io.agentmatch.contract.config.SettingsCatalog;
+import io.agentmatch.contract.kafka.KafkaFailures;
 import io.agentmatch.matching.ModelSettings;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -21,6 +22,9 @@ public final class ProcessorMain {
     private ProcessorMain() {
     }
 
+    /** The exit status when Kafka refuses the processor's credentials or ACLs, at start or later. */
+    public static final int EXIT_KAFKA_REFUSED = 3;
+
     public static void main(String[] args) throws InterruptedException {
         Env env = Env.system();
         ProcessorApp app;
@@ -30,7 +34,7 @@ public final class ProcessorMain {
             app = ProcessorApp.start(config, ProcessorSettings.fromEnv(env));
         } catch (RuntimeException e) {
             LOG.error("processor failed to start: {}", e.getMessage());
-            System.exit(1);
+            System.exit(KafkaFailures.isSecurityProblem(e) ? EXIT_KAFKA_REFUSED : 1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -38,6 +42,12 @@ public final class ProcessorMain {
             app.close();
             stopped.countDown();
         }, "shutdown"));
+        // Not on the stream thread that reports it: exiting runs the shutdown hook, which waits for that thread.
+        app.whenKafkaRefuses(message -> new Thread(() -> {
+            LOG.error("processor exits ({}): {}; fix the credentials or ACLs (docs/SECURITY.md) and start it again",
+                    EXIT_KAFKA_REFUSED, message);
+            System.exit(EXIT_KAFKA_REFUSED);
+        }, "exit").start());
         stopped.await();
     }
 }

@@ -1,5 +1,6 @@
 package io.agentmatch.contract.config;
 
+import io.agentmatch.contract.events.Groups;
 import io.agentmatch.contract.events.Topics;
 import io.agentmatch.contract.kafka.KafkaConnection;
 import io.agentmatch.contract.storage.DynamoClients;
@@ -87,6 +88,11 @@ public record PipelineConfig(
 
     public Topics topics() {
         return new Topics(topicPrefix);
+    }
+
+    /** The processor's application ids and the platform's other consumer groups. */
+    public Groups groups() {
+        return new Groups(processorApplicationId);
     }
 
     public String kafkaBootstrapServers() {

@@ -7,7 +7,13 @@ public interface DependencyProbe {
 
     State check();
 
-    /** {@code word} is what /ready shows (up, down, ready, loading, stopped, disabled). */
-    record State(String word, boolean ready) {
+    /**
+     * {@code word} is what /ready shows (up, down, ready, loading, stopped, disabled); {@code problem},
+     * when not null, says why in words an operator acts on ("Kafka authentication failed: ...").
+     */
+    record State(String word, boolean ready, String problem) {
+        public State(String word, boolean ready) {
+            this(word, ready, null);
+        }
     }
 }

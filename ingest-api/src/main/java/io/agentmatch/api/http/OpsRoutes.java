@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Liveness (the legacy /health), readiness per dependency, metrics and the OpenAPI description. */
@@ -38,11 +39,16 @@ public final class OpsRoutes {
         Responses.send(ctx, 200, body);
     }
 
-    /** GET /ready: 200 when every dependency is usable, else 503 naming what is not. */
+    /**
+     * GET /ready: 200 when every dependency is usable, else 503 naming what is not; a Kafka that
+     * refuses the API's credentials or ACLs is named as such in {@code message} and {@code problems}
+     * ("Kafka authentication failed: ...", "Kafka authorization failed: ...").
+     */
     public void ready(Context ctx) {
         ObjectNode dependencies = JsonNodeFactory.instance.objectNode();
         boolean ready = true;
-        StringBuilder notReady = new StringBuilder();
+        List<String> notReady = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (DependencyProbe probe : probes) {
             DependencyProbe.State state;
             try {
@@ -53,12 +59,18 @@ public final class OpsRoutes {
             dependencies.put(probe.name(), state.word());
             ready &= state.ready();
             if (!state.ready()) {
-                notReady.append(notReady.length() == 0 ? ": " : ", ").append(probe.name()).append(' ').append(state.word());
+                notReady.add(probe.name() + " " + state.word());
+            }
+            if (state.problem() != null) {
+                problems.add(state.problem());
             }
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("message", ready ? "Ready" : "Not ready" + notReady);
+        body.put("message", ready ? "Ready" : "Not ready: " + String.join(", ", problems.isEmpty() ? notReady : problems));
         body.set("dependencies", dependencies);
+        if (!problems.isEmpty()) {
+            problems.forEach(body.putArray("problems")::add);
+        }
         body.put("status", ready ? "success" : "error");
         Responses.send(ctx, ready ? 200 : 503, body);
     }
