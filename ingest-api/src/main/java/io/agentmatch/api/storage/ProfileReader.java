@@ -12,7 +12,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
-/** Reads of {@code agent-profiles}. Every expression takes its values as expression attribute values. */
+/**
+ * Reads of {@code agent-profiles}. Every expression takes its values as expression attribute
+ * values. A deleted profile's tombstone (kept for the version condition) is never an answer: a get
+ * treats it as absent, every Scan and Query filters it out.
+ */
 public final class ProfileReader {
     private final DynamoDbClient dynamo;
     private final String table;
@@ -27,7 +31,8 @@ public final class ProfileReader {
     public Optional<Map<String, AttributeValue>> item(String id) {
         var response = reads.call("profile " + id, () -> dynamo.getItem(b -> b.tableName(table)
                 .key(ProfileItems.key(id)).consistentRead(true)));
-        return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
+        return response.hasItem() && !response.item().isEmpty() && !ProfileItems.isTombstone(response.item())
+                ? Optional.of(response.item()) : Optional.empty();
     }
 
     public Optional<ProfileRecord> get(String id) {
@@ -42,7 +47,8 @@ public final class ProfileReader {
             Map<String, AttributeValue> from = start;
             int remaining = limit == 0 ? 0 : limit - ids.size();
             ScanResponse page = reads.call("the profile list", () -> dynamo.scan(b -> {
-                b.tableName(table).projectionExpression("#id").expressionAttributeNames(Map.of("#id", ProfileItems.ID))
+                b.tableName(table).projectionExpression("#id").filterExpression(ProfileItems.LIVE_ONLY)
+                        .expressionAttributeNames(Map.of("#id", ProfileItems.ID, "#deleted", ProfileItems.DELETED))
                         .exclusiveStartKey(from);
                 if (remaining > 0) {
                     b.limit(remaining);
@@ -65,6 +71,7 @@ public final class ProfileReader {
             List<Map<String, AttributeValue>> items;
             if (job == null && city == null) {
                 ScanResponse page = reads.call("profiles", () -> dynamo.scan(b -> b.tableName(table)
+                        .filterExpression(ProfileItems.LIVE_ONLY).expressionAttributeNames(ProfileItems.LIVE_ONLY_NAMES)
                         .exclusiveStartKey(from).limit(remaining)));
                 items = page.items();
                 lastKey = page.lastEvaluatedKey();
@@ -74,8 +81,9 @@ public final class ProfileReader {
                 String value = job != null ? job : city;
                 QueryResponse page = reads.call("profiles by " + attribute, () -> dynamo.query(b -> b.tableName(table)
                         .indexName(index)
-                        .keyConditionExpression("#k = :v")
-                        .expressionAttributeNames(Map.of("#k", attribute))
+                        // A tombstone has no GSI key, so it is in no index; the filter keeps it that way.
+                        .keyConditionExpression("#k = :v").filterExpression(ProfileItems.LIVE_ONLY)
+                        .expressionAttributeNames(Map.of("#k", attribute, "#deleted", ProfileItems.DELETED))
                         .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(value)))
                         .exclusiveStartKey(from).limit(remaining)));
                 items = page.items();
