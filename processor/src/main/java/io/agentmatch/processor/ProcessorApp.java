@@ -46,6 +46,7 @@ public final class ProcessorApp implements AutoCloseable {
 
     private final ProcessorMetrics metrics = new ProcessorMetrics();
     private final DynamoDbAsyncClient dynamo;
+    private final DynamoWriter writer;
     private final KafkaStreams persister;
     private final KafkaStreams projector;
     private final HealthServer health;
@@ -53,8 +54,12 @@ public final class ProcessorApp implements AutoCloseable {
     private ProcessorApp(PipelineConfig config, ProcessorSettings settings, Embedder embedder) throws IOException {
         ensureTopicsAndTables(config);
         Topics topics = config.topics();
-        dynamo = DynamoClients.async(config, Duration.ofSeconds(10), 64);
-        DynamoWriter writer = new DynamoWriter(dynamo, config.profileTable(), config.conversationTable(), metrics);
+        // Room for every call the tasks may have in flight (each task of either event topic bounds its own),
+        // so none waits for a connection.
+        int maxInFlight = settings.persist().maxInFlight();
+        dynamo = DynamoClients.async(config, Duration.ofSeconds(10), Math.max(64, 2 * config.topicPartitions() * maxInFlight));
+        metrics.dynamoMaxInFlight(maxInFlight);
+        writer = new DynamoWriter(dynamo, config.profileTable(), config.conversationTable(), metrics);
 
         Properties persistProps = streamsProps(config, config.processorApplicationId(),
                 settings.stateDir().resolve("persist"), settings.streamThreads());
@@ -207,6 +212,7 @@ public final class ProcessorApp implements AutoCloseable {
             projector.close(leave);
         }
         persister.close(leave);
+        writer.close();
         dynamo.close();
         LOG.info("processor stopped");
     }

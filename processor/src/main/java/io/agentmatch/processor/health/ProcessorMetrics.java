@@ -39,6 +39,11 @@ public final class ProcessorMetrics {
         itemsWritten.increment(items);
     }
 
+    /** The per-task bound of DynamoDB calls in flight (DYNAMODB_MAX_IN_FLIGHT), so a benchmark can match it. */
+    public void dynamoMaxInFlight(int perTask) {
+        Gauge.builder("processor_dynamodb_max_in_flight", () -> perTask).register(registry);
+    }
+
     public void dynamoSuperseded(int writes) {
         superseded.increment(writes);
     }

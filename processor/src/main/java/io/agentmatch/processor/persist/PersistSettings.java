@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * Tuning of the DynamoDB stage.
  *
- * @param maxInFlight   BatchWriteItem calls in flight per task
+ * @param maxInFlight   DynamoDB calls in flight per task: a profile write is one conditional
+ *                      PutItem, up to 25 messages go in one BatchWriteItem
  * @param flushInterval how often owed writes are sent when fewer than a batch are waiting
  * @param maxOwedWrites owed writes per task before processing waits for DynamoDB (backpressure)
  */

@@ -10,6 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -22,8 +26,17 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * partitions, after a client timeout, or replayed from offset 0) must never replace a newer item
  * nor bring a deleted profile back. Messages are immutable (a conversation key always holds the
  * same message), so they keep the cheaper unconditional BatchWriteItem.
+ *
+ * <p>The SDK builds, marshals and signs a request on the calling thread, about as much CPU per
+ * PutItem as the stream thread spends on the event itself: calls start on a sender thread of
+ * their own, so the stream thread only hands writes over (the outbox bounds how many).
  */
-public final class DynamoWriter implements ItemWriter {
+public final class DynamoWriter implements ItemWriter, AutoCloseable {
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "dynamodb-sender");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final DynamoDbAsyncClient dynamo;
     private final String profileTable;
     private final String conversationTable;
@@ -39,13 +52,14 @@ public final class DynamoWriter implements ItemWriter {
 
     @Override
     public CompletableFuture<Set<String>> writeBatch(List<PendingWrite> writes) {
-        List<WriteRequest> messages = new ArrayList<>(writes.size());
-        for (PendingWrite write : writes) {
-            messages.add(write.toWriteRequest());
-        }
-        Map<String, List<WriteRequest>> request = Map.of(conversationTable, messages);
         long start = System.nanoTime();
-        return dynamo.batchWriteItem(b -> b.requestItems(request)).thenApply(response -> {
+        return onSender(() -> {
+            List<WriteRequest> messages = new ArrayList<>(writes.size());
+            for (PendingWrite write : writes) {
+                messages.add(write.toWriteRequest());
+            }
+            return dynamo.batchWriteItem(b -> b.requestItems(Map.of(conversationTable, messages)));
+        }).thenApply(response -> {
             metrics.recordDynamoWrite(System.nanoTime() - start, writes.size());
             Set<String> unprocessed = new HashSet<>();
             response.unprocessedItems().forEach((table, requests) -> requests.forEach(r -> unprocessed.add(outboxKeyOf(r))));
@@ -56,9 +70,9 @@ public final class DynamoWriter implements ItemWriter {
     @Override
     public CompletableFuture<Outcome> writeOne(PendingWrite write) {
         long start = System.nanoTime();
-        CompletableFuture<?> call = write.isVersioned()
+        CompletableFuture<?> call = onSender(() -> write.isVersioned()
                 ? dynamo.putItem(ProfileItems.versionedPut(profileTable, write.item()))
-                : dynamo.putItem(b -> b.tableName(conversationTable).item(write.item()));
+                : dynamo.putItem(b -> b.tableName(conversationTable).item(write.item())));
         return call.handle((ok, error) -> {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             if (cause instanceof ConditionalCheckFailedException) {
@@ -70,6 +84,16 @@ public final class DynamoWriter implements ItemWriter {
             metrics.recordDynamoWrite(System.nanoTime() - start, 1);
             return Outcome.WRITTEN;
         });
+    }
+
+    /** Starts a call on the sender thread; an error building it fails the future like a failed call. */
+    private <T> CompletableFuture<T> onSender(Supplier<CompletableFuture<T>> call) {
+        return CompletableFuture.supplyAsync(call, sender).thenCompose(Function.identity());
+    }
+
+    @Override
+    public void close() {
+        sender.shutdown();
     }
 
     private static String outboxKeyOf(WriteRequest request) {

@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -29,27 +31,37 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
  * <p>Profile writes go out one by one as conditional PutItems (the version condition: a write that
  * lands late never replaces a newer item; refused by it, the write is done, counted as superseded);
  * messages go out as BatchWriteItem of up to 25. One change per item is owed (a newer change
- * replaces the pending one); at most {@code maxInFlight} DynamoDB calls per task are in flight.
- * Failures back off exponentially and retry forever, in order per item; an item DynamoDB rejects
- * as invalid is dead-lettered. Not thread-safe: only the owning stream thread calls it.
+ * replaces the pending one); at most {@code maxInFlight} DynamoDB calls per task are in flight,
+ * started by the {@link Sender} as earlier ones finish, so the slots stay busy while the stream
+ * thread is elsewhere. Failures back off exponentially and retry forever, in order per item; an
+ * item DynamoDB rejects as invalid is dead-lettered. Not thread-safe: only the owning stream thread
+ * calls it (the Sender holds calls, never outbox state).
  */
 public final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     public static final int BATCH_SIZE = 25;
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
+    /**
+     * Calls handed to the sender per call slot: enough to keep the slots busy until the stream
+     * thread is back (a poll can block for 100 ms), few enough that newer changes still replace
+     * owed ones before they are sent.
+     */
+    static final int HANDED_OVER_PER_SLOT = 16;
 
     private final String name;
     private final KeyValueStore<String, byte[]> store;
     private final ItemWriter writer;
     private final BiConsumer<PendingWrite, String> deadLetter;
     private final ProcessorMetrics metrics;
-    private final int maxInFlight;
+    private final int maxHandedOver;
+    private final Sender sender;
     private final java.util.function.LongSupplier clock;
 
     private final Map<String, PendingWrite> pending = new LinkedHashMap<>();
     /** Keys DynamoDB rejected in a batch: written one by one to find the invalid item. */
     private final Set<String> isolate = new HashSet<>();
+    /** Writes handed to the sender (waiting or in flight), by key: one per item at a time, in order. */
     private final Map<String, PendingWrite> inFlightKeys = new LinkedHashMap<>();
     private final List<InFlight> inFlight = new ArrayList<>();
 
@@ -57,7 +69,7 @@ public final class Outbox {
     private long nextAttemptAt = 0;
     private long failingSince = 0;
 
-    /** One DynamoDB call: its writes, and when done the keys it did not process and how many were superseded. */
+    /** One DynamoDB call handed to the sender: its writes, and when done the keys it did not process and how many were superseded. */
     private record InFlight(List<PendingWrite> writes, CompletableFuture<Done> done) {
     }
 
@@ -72,7 +84,8 @@ public final class Outbox {
         this.writer = writer;
         this.deadLetter = deadLetter;
         this.metrics = metrics;
-        this.maxInFlight = maxInFlight;
+        this.maxHandedOver = maxInFlight * HANDED_OVER_PER_SLOT;
+        this.sender = new Sender(maxInFlight);
         this.clock = clock;
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             it.forEachRemaining(entry -> pending.put(entry.key, PendingWrite.fromBytes(entry.value)));
@@ -130,6 +143,7 @@ public final class Outbox {
         }
     }
 
+    /** Waits for a call to finish, at most 200 ms (calls handed over wait while the sender is paused). */
     private void awaitAnyInFlight(long deadlineNanos) {
         if (inFlight.isEmpty()) {
             long sleepMs = Math.max(1, Math.min(nextAttemptAt - clock.getAsLong(),
@@ -143,7 +157,8 @@ public final class Outbox {
         }
         try {
             CompletableFuture.anyOf(inFlight.stream().map(InFlight::done).toArray(CompletableFuture[]::new))
-                    .get(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    .get(Math.max(1, Math.min(200, (deadlineNanos - System.nanoTime()) / 1_000_000)),
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (Exception ignored) {
             // finished with an error or timed out: harvest() looks at it
         }
@@ -169,6 +184,8 @@ public final class Outbox {
                     metrics.dynamoSuperseded(done.superseded());
                 }
                 succeeded(done.unprocessed().size());
+            } catch (CancellationException e) {
+                // never sent (the outbox closed): the writes stay owed
             } catch (CompletionException e) {
                 failed(batch.writes(), e.getCause() == null ? e : e.getCause());
             }
@@ -233,9 +250,10 @@ public final class Outbox {
         if (clock.getAsLong() < nextAttemptAt) {
             return;
         }
+        sender.resume();
         List<PendingWrite> batch = new ArrayList<>(BATCH_SIZE);
         for (PendingWrite write : pending.values()) {
-            if (inFlight.size() >= maxInFlight) {
+            if (inFlight.size() >= maxHandedOver) {
                 break;
             }
             String key = write.outboxKey();
@@ -243,7 +261,7 @@ public final class Outbox {
                 continue;
             }
             if (write.isVersioned() || isolate.contains(key)) {
-                send(List.of(write), writer.writeOne(write).thenApply(outcome ->
+                send(List.of(write), () -> writer.writeOne(write).thenApply(outcome ->
                         new Done(Set.of(), outcome == ItemWriter.Outcome.SUPERSEDED ? 1 : 0)));
                 continue;
             }
@@ -253,22 +271,23 @@ public final class Outbox {
                 batch = new ArrayList<>(BATCH_SIZE);
             }
         }
-        if (!batch.isEmpty() && inFlight.size() < maxInFlight) {
+        if (!batch.isEmpty() && inFlight.size() < maxHandedOver) {
             sendBatch(batch);
         }
     }
 
     private void sendBatch(List<PendingWrite> batch) {
-        send(batch, writer.writeBatch(batch).thenApply(unprocessed -> new Done(unprocessed, 0)));
+        send(batch, () -> writer.writeBatch(batch).thenApply(unprocessed -> new Done(unprocessed, 0)));
     }
 
-    private void send(List<PendingWrite> writes, CompletableFuture<Done> future) {
+    private void send(List<PendingWrite> writes, Supplier<CompletableFuture<Done>> call) {
         writes.forEach(w -> inFlightKeys.put(w.outboxKey(), w));
-        inFlight.add(new InFlight(writes, future));
+        inFlight.add(new InFlight(writes, sender.submit(call)));
     }
 
     /** Waits for writes in flight (on close), so nothing is sent twice needlessly; never required for safety. */
     public void close(Duration maxWait) {
+        sender.close();
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
             awaitAnyInFlight(deadline);
