@@ -90,9 +90,8 @@ public final class ProfileTable {
     /** Every live profile (no tombstone), read by a parallel Scan with {@code segments} segments, all pages. */
     public void scan(int segments, String projection, Map<String, String> names,
                      Consumer<Map<String, AttributeValue>> sink) {
-        Map<String, String> withDeleted = new HashMap<>(names == null ? Map.of() : names);
-        withDeleted.putAll(ProfileItems.LIVE_ONLY_NAMES);
-        scanTable(dynamo, config, table, segments, projection, ProfileItems.LIVE_ONLY, withDeleted, sink);
+        scanTable(dynamo, config, table, segments, projection, ProfileItems.LIVE_ONLY,
+                ProfileItems.withLiveOnlyNames(names == null ? Map.of() : names), sink);
     }
 
     static void scanTable(DynamoDbClient dynamo, PipelineConfig config, String table, int segments, String projection,

@@ -40,6 +40,13 @@ public final class ProfileItems {
     public static final String LIVE_ONLY = "attribute_not_exists(#deleted)";
     public static final Map<String, String> LIVE_ONLY_NAMES = Map.of("#deleted", DELETED);
 
+    /** {@code names} plus the name {@link #LIVE_ONLY} uses, for a Scan/Query with its own expression names. */
+    public static Map<String, String> withLiveOnlyNames(Map<String, String> names) {
+        Map<String, String> all = new java.util.HashMap<>(names);
+        all.putAll(LIVE_ONLY_NAMES);
+        return all;
+    }
+
     private ProfileItems() {
     }
 

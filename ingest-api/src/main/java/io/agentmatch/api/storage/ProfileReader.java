@@ -48,7 +48,7 @@ public final class ProfileReader {
             int remaining = limit == 0 ? 0 : limit - ids.size();
             ScanResponse page = reads.call("the profile list", () -> dynamo.scan(b -> {
                 b.tableName(table).projectionExpression("#id").filterExpression(ProfileItems.LIVE_ONLY)
-                        .expressionAttributeNames(Map.of("#id", ProfileItems.ID, "#deleted", ProfileItems.DELETED))
+                        .expressionAttributeNames(ProfileItems.withLiveOnlyNames(Map.of("#id", ProfileItems.ID)))
                         .exclusiveStartKey(from);
                 if (remaining > 0) {
                     b.limit(remaining);
@@ -83,7 +83,7 @@ public final class ProfileReader {
                         .indexName(index)
                         // A tombstone has no GSI key, so it is in no index; the filter keeps it that way.
                         .keyConditionExpression("#k = :v").filterExpression(ProfileItems.LIVE_ONLY)
-                        .expressionAttributeNames(Map.of("#k", attribute, "#deleted", ProfileItems.DELETED))
+                        .expressionAttributeNames(ProfileItems.withLiveOnlyNames(Map.of("#k", attribute)))
                         .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(value)))
                         .exclusiveStartKey(from).limit(remaining)));
                 items = page.items();
