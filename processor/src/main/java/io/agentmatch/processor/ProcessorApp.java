@@ -46,6 +46,7 @@ public final class ProcessorApp implements AutoCloseable {
 
     private final ProcessorMetrics metrics = new ProcessorMetrics();
     private final DynamoDbAsyncClient dynamo;
+    private final DynamoWriter writer;
     private final KafkaStreams persister;
     private final KafkaStreams projector;
     private final HealthServer health;
@@ -60,8 +61,12 @@ public final class ProcessorApp implements AutoCloseable {
         LOG.info(dynamoClients.describe());
         ensureTopicsAndTables(config, clients, dynamoClients);
         Topics topics = config.topics();
-        dynamo = dynamoClients.async(Duration.ofSeconds(10), 64);
-        DynamoWriter writer = new DynamoWriter(dynamo, config.profileTable(), config.conversationTable(), metrics);
+        // Room for every call the tasks may have in flight (each task of either event topic bounds its own),
+        // so none waits for a connection.
+        int maxInFlight = settings.persist().maxInFlight();
+        dynamo = dynamoClients.async(Duration.ofSeconds(10), Math.max(64, 2 * config.topicPartitions() * maxInFlight));
+        metrics.dynamoMaxInFlight(maxInFlight);
+        writer = new DynamoWriter(dynamo, config.profileTable(), config.conversationTable(), metrics);
 
         Properties persistProps = streamsSpec(clients, "persister", config.processorApplicationId(),
                 settings.stateDir().resolve("persist"), settings.streamThreads(), config.replicationFactor()).properties();
@@ -248,6 +253,7 @@ public final class ProcessorApp implements AutoCloseable {
             projector.close(leave);
         }
         persister.close(leave);
+        writer.close();
         dynamo.close();
         LOG.info("processor stopped");
     }

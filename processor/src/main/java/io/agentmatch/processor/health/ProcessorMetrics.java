@@ -17,6 +17,9 @@ public final class ProcessorMetrics {
     private final Timer dynamoWrites = Timer.builder("processor_dynamodb_write")
             .description("DynamoDB write call latency").publishPercentiles(0.5, 0.99).register(registry);
     private final Counter itemsWritten = Counter.builder("processor_dynamodb_items_written_total").register(registry);
+    private final Counter superseded = Counter.builder("processor_dynamodb_writes_superseded_total")
+            .description("profile writes the version condition refused: a newer version was already stored")
+            .register(registry);
     private final Map<String, AtomicLong> outboxSizes = new ConcurrentHashMap<>();
     private final DynamoHealth dynamoHealth = new DynamoHealth();
 
@@ -35,6 +38,15 @@ public final class ProcessorMetrics {
     public void recordDynamoWrite(long nanos, int items) {
         dynamoWrites.record(nanos, TimeUnit.NANOSECONDS);
         itemsWritten.increment(items);
+    }
+
+    /** The per-task bound of DynamoDB calls in flight (DYNAMODB_MAX_IN_FLIGHT), so a benchmark can match it. */
+    public void dynamoMaxInFlight(int perTask) {
+        Gauge.builder("processor_dynamodb_max_in_flight", () -> perTask).register(registry);
+    }
+
+    public void dynamoSuperseded(int writes) {
+        superseded.increment(writes);
     }
 
     public void dynamoRetry(String reason) {
