@@ -125,21 +125,29 @@ public final class ProcessorMetrics implements AutoCloseable {
         }).set(size);
     }
 
+    /** The outbox's task left this instance (revoked, closed): its gauge goes, rather than stay at its last size. */
+    public void outboxClosed(String name) {
+        if (outboxSizes.remove(name) != null) {
+            registry.find("processor_outbox_pending").tag("outbox", name).meters().forEach(registry::remove);
+        }
+    }
+
     /**
      * The records {@code application} (persister, projector) has yet to process, from its consumer
      * group's committed offsets ({@link ConsumerLag}); NaN while they cannot be read.
      */
     public void consumerLag(String application, DoubleSupplier lag) {
-        Gauge.builder("processor_consumer_lag_records", lag, DoubleSupplier::getAsDouble)
+        // Strong references: a gauge holds its object weakly, and nothing else holds these lambdas.
+        Gauge.builder("processor_consumer_lag_records", lag, DoubleSupplier::getAsDouble).strongReference(true)
                 .description("records in the application's input topics after its group's committed offsets")
                 .tag("application", application).register(registry);
     }
 
     /** {@code /health} and {@code /ready} as gauges (1 answered 200, 0 answered 503), read at each scrape. */
     public void health(Supplier<HealthServer.Health> health, Supplier<HealthServer.Health> ready) {
-        Gauge.builder("processor_healthy", health, h -> h.get().healthy() ? 1 : 0)
+        Gauge.builder("processor_healthy", health, h -> h.get().healthy() ? 1 : 0).strongReference(true)
                 .description("1 while /health answers 200 (every stream thread of both applications runs)").register(registry);
-        Gauge.builder("processor_ready", ready, r -> r.get().healthy() ? 1 : 0)
+        Gauge.builder("processor_ready", ready, r -> r.get().healthy() ? 1 : 0).strongReference(true)
                 .description("1 while /ready answers 200 (healthy, and every DynamoDB table takes writes)").register(registry);
     }
 
@@ -158,7 +166,7 @@ public final class ProcessorMetrics implements AutoCloseable {
         KafkaStreamsMetrics kafka = new KafkaStreamsMetrics(streams, Tags.of("application", application));
         kafka.bindTo(registry);
         binders.add(kafka);
-        Gauge.builder("processor_streams_running", running, r -> r.getAsBoolean() ? 1 : 0)
+        Gauge.builder("processor_streams_running", running, r -> r.getAsBoolean() ? 1 : 0).strongReference(true)
                 .description("1 while the application is RUNNING or REBALANCING with every stream thread alive")
                 .tag("application", application).register(registry);
     }
