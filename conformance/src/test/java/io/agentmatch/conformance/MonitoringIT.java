@@ -50,12 +50,10 @@ class MonitoringIT {
         RunningComponent api = stack.startApi(config, "api-monitoring", TestStack.freePort());
         try {
             traffic(api.url(), config);
-            Await.until("the traffic is processed: embedded, dead-lettered, both lags at 0", SETTLE, () -> {
+            Await.until("the traffic is processed: embedded and dead-lettered", SETTLE, () -> {
                 String text = get(processor.url() + "/metrics");
                 return sum(text, "processor_embeddings_computed_total", "") >= 3
-                        && sum(text, "processor_dead_letters_total", "") >= 1
-                        && sum(text, "processor_consumer_lag_records", "application=\"persister\"") == 0
-                        && sum(text, "processor_consumer_lag_records", "application=\"projector\"") == 0;
+                        && sum(text, "processor_dead_letters_total", "") >= 1;
             });
             String processorMetrics = get(processor.url() + "/metrics");
             String apiMetrics = get(api.url() + "/metrics");
@@ -78,6 +76,14 @@ class MonitoringIT {
             assertEquals(Map.of(), missing, "queries naming metrics that neither the processor nor the API exports");
 
             documentationListsExactlyWhatIsExported(processorMetrics, apiMetrics);
+
+            // Lag from committed offsets drains to 0 once all is processed, also on the transactional
+            // changes topic (its commit markers are not counted as records owed).
+            Await.until("both applications' lag drains to 0", SETTLE, () -> {
+                String text = get(processor.url() + "/metrics");
+                return sum(text, "processor_consumer_lag_records", "application=\"persister\"") == 0
+                        && sum(text, "processor_consumer_lag_records", "application=\"projector\"") == 0;
+            });
 
             // ./pipeline status: both answer their /health and /ready.
             List<String> status = stack.localStack().status();

@@ -46,7 +46,7 @@ public final class ApiWiring {
     public static IngestApi start(PipelineConfig config, ApiConfig api) {
         List<AutoCloseable> closeables = new ArrayList<>();
         try {
-            PrometheusMeterRegistry registry = Meters.tagged(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "api");
+            PrometheusMeterRegistry registry = Meters.forComponent(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "api");
             closeables.add(Meters.jvm(registry));
             KafkaClients clients = KafkaClients.of(config.kafka(), "api");
             LOG.info(clients.describe());

@@ -92,11 +92,11 @@ final class DynamoMetrics implements ExecutionInterceptor {
                 .tag("operation", operation).tag("table", table)
                 .tag("outcome", error.equals("none") ? "success" : "error").tag("error", error);
         timer.register(registry).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        // Registered with the first call (at 0), so that increase() sees the first retry.
         AtomicInteger attempts = attributes.getAttribute(ATTEMPTS);
-        if (attempts != null && attempts.get() > 1) {
-            Counter.builder(RETRIES).description("DynamoDB attempts beyond the first of a call (the SDK's retries)")
-                    .tag("operation", operation).tag("table", table).register(registry).increment(attempts.get() - 1);
-        }
+        Counter.builder(RETRIES).description("DynamoDB attempts beyond the first of a call (the SDK's retries)")
+                .tag("operation", operation).tag("table", table).register(registry)
+                .increment(attempts == null ? 0 : Math.max(0, attempts.get() - 1));
     }
 
     /** The table a request names, as a bounded tag value. */

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorMetrics.class);
 
-    private final PrometheusMeterRegistry registry = Meters.tagged(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "processor");
+    private final PrometheusMeterRegistry registry = Meters.forComponent(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "processor");
     private final Timer dynamoWrites = Meters.latency("processor_dynamodb_write",
             "the processor's DynamoDB writes (a BatchWriteItem or a conditional PutItem/DeleteItem), from its own view").register(registry);
     private final Counter itemsWritten = Counter.builder("processor_dynamodb_items_written_total")
@@ -58,6 +58,7 @@ public final class ProcessorMetrics implements AutoCloseable {
     public void expect(Collection<String> inputTopics, Collection<String> tables) {
         inputTopics.forEach(topic -> deadLetterCounter(topic));
         tables.forEach(this::unwritableGauge);
+        retryCounter("unprocessed");
     }
 
     public void eventProcessed(String topic, String outcome) {
@@ -80,8 +81,13 @@ public final class ProcessorMetrics implements AutoCloseable {
     }
 
     public void dynamoRetry(String reason) {
-        Counter.builder("processor_dynamodb_retries_total").description("owed writes retried, by reason")
-                .tag("reason", reason).register(registry).increment();
+        retryCounter(reason).increment();
+    }
+
+    /** {@code reason}: unprocessed (DynamoDB handed items back: throttling), else the failure's exception class. */
+    private Counter retryCounter(String reason) {
+        return Counter.builder("processor_dynamodb_retries_total").description("owed-write batches retried, by reason")
+                .tag("reason", reason).register(registry);
     }
 
     /** A write to {@code table} failed for a reason retrying cannot fix (the write stays owed). */
