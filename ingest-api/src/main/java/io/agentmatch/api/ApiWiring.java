@@ -10,10 +10,13 @@ import io.agentmatch.api.storage.ProfileReader;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.kafka.KafkaFailures;
+import io.agentmatch.contract.metrics.Meters;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.matching.CachingEmbedder;
 import io.agentmatch.matching.Embedders;
 import io.agentmatch.matching.MatchIndex;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -42,7 +46,8 @@ public final class ApiWiring {
     public static IngestApi start(PipelineConfig config, ApiConfig api) {
         List<AutoCloseable> closeables = new ArrayList<>();
         try {
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            PrometheusMeterRegistry registry = Meters.forComponent(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "api");
+            closeables.add(Meters.jvm(registry));
             KafkaClients clients = KafkaClients.of(config.kafka(), "api");
             LOG.info(clients.describe());
             EventPublisher publisher = new EventPublisher(clients, api.kafkaTimeout(), registry);
@@ -52,8 +57,13 @@ public final class ApiWiring {
                     .tune(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 2000)
                     .tune(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)
                     .newAdmin();
+            if (kafkaAdmin instanceof AdminClient client) { // Micrometer's binder takes the class Admin.create returns
+                KafkaClientMetrics adminMetrics = new KafkaClientMetrics(client);
+                adminMetrics.bindTo(registry);
+                closeables.add(adminMetrics);
+            }
             closeables.add(kafkaAdmin);
-            DynamoClients dynamoClients = DynamoClients.of(config, "api");
+            DynamoClients dynamoClients = DynamoClients.of(config, "api", registry);
             LOG.info(dynamoClients.describe());
             DynamoDbClient dynamo = dynamoClients.sync(api.dynamoTimeout());
             closeables.add(dynamo);
@@ -62,8 +72,10 @@ public final class ApiWiring {
             ApiParts.Matching matching = null;
             if (api.matching()) {
                 MatchIndex index = new MatchIndex();
+                Gauge.builder("api_match_index_profiles", index, MatchIndex::size)
+                        .description("profiles in this instance's match index").register(registry);
                 matching = new ApiParts.Matching(index, new CachingEmbedder(Embedders.fromEnv(), 1024),
-                        new ProjectionFollower(config, clients, index));
+                        new ProjectionFollower(config, clients, index, registry));
             }
             List<DependencyProbe> probes = new ArrayList<>();
             probes.add(kafkaProbe(kafkaAdmin, config, api.matching()));

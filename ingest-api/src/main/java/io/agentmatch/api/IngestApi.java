@@ -13,12 +13,12 @@ import io.agentmatch.api.http.RequestBodies;
 import io.agentmatch.api.http.Responses;
 import io.agentmatch.api.http.TokenAuth;
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.metrics.Meters;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -200,8 +200,8 @@ public final class IngestApi implements AutoCloseable {
             route = "unmatched";
         }
         int status = ctx.statusCode();
-        Timer.builder("api_http_requests").tag("route", route).tag("method", ctx.method().name())
-                .tag("status", Integer.toString(status)).publishPercentiles(0.5, 0.99)
+        Meters.latency("api_http_requests", "HTTP requests by route template, method and status").tag("route", route)
+                .tag("method", ctx.method().name()).tag("status", Integer.toString(status))
                 .register(parts.registry()).record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
         ACCESS.info("{} {} {} {}ms", ctx.method(), ctx.path(), status, String.format("%.1f", ms));
     }

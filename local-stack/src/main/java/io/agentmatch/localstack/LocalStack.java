@@ -392,7 +392,10 @@ public final class LocalStack {
         return stopped;
     }
 
-    /** One line per component: running/stopped, pid, port. */
+    /**
+     * One line per component: pid, port, and running or stopped; a running processor or API also
+     * says what its /health and /ready answer ({@link ComponentHealth}).
+     */
     public List<String> status() {
         StackState state = recordedState();
         List<String> lines = new ArrayList<>();
@@ -411,8 +414,9 @@ public final class LocalStack {
             OptionalLong pid = processes.livePid(spec);
             String port = spec.kind() == Kind.KAFKA ? spec.port() + " (controller " + state.controllerPort() + ")"
                     : Integer.toString(spec.port());
-            lines.add(String.format("%-12s %-9s pid %-8s port %s", spec.name(), pid.isPresent() ? "running" : "stopped",
-                    pid.isPresent() ? Long.toString(pid.getAsLong()) : "-", port));
+            lines.add(String.format("%-12s pid %-8s port %-26s %s", spec.name(),
+                    pid.isPresent() ? Long.toString(pid.getAsLong()) : "-", port,
+                    pid.isPresent() ? ComponentHealth.describe(spec.kind(), spec.port()) : "stopped"));
         }
         return lines;
     }

@@ -6,8 +6,10 @@ import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.kafka.KafkaFailures;
+import io.agentmatch.contract.metrics.Meters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +55,8 @@ public final class EventPublisher implements EventSink, AutoCloseable {
 
     private final Producer<String, byte[]> producer;
     private final Timer sendLatency;
+    /** The producer's own metrics (kafka_producer_*); null for a test's producer. */
+    private final KafkaClientMetrics clientMetrics;
     private final AtomicLong downSince = new AtomicLong(0);
     private final AtomicLong lastProbe = new AtomicLong(0);
 
@@ -72,14 +76,21 @@ public final class EventPublisher implements EventSink, AutoCloseable {
                 .require(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 10)
                 // Every event we accept fits (Limits); the producer must not refuse what the topic takes.
                 .require(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Limits.KAFKA_MAX_RECORD_BYTES)
-                .newProducer(new StringSerializer(), new ByteArraySerializer()), registry);
+                .newProducer(new StringSerializer(), new ByteArraySerializer()), registry, true);
     }
 
     /** With this producer (tests). */
     EventPublisher(Producer<String, byte[]> producer, MeterRegistry registry) {
+        this(producer, registry, false);
+    }
+
+    private EventPublisher(Producer<String, byte[]> producer, MeterRegistry registry, boolean clientMetrics) {
         this.producer = producer;
-        this.sendLatency = Timer.builder("api_kafka_send").description("time until Kafka acknowledged an event")
-                .publishPercentiles(0.5, 0.99).register(registry);
+        this.sendLatency = Meters.latency("api_kafka_send", "time until Kafka acknowledged an event").register(registry);
+        this.clientMetrics = clientMetrics ? new KafkaClientMetrics(producer) : null;
+        if (this.clientMetrics != null) {
+            this.clientMetrics.bindTo(registry);
+        }
     }
 
     /**
@@ -180,6 +191,9 @@ public final class EventPublisher implements EventSink, AutoCloseable {
 
     @Override
     public void close() {
+        if (clientMetrics != null) {
+            clientMetrics.close();
+        }
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -302,6 +302,8 @@ public final class Outbox {
             awaitAnyInFlight(deadline);
             harvest();
         }
+        // What is still owed stays in the store for the task's next owner, which reports it.
+        metrics.outboxClosed(name);
     }
 
     private static String describe(Throwable cause) {

@@ -276,7 +276,7 @@ class PersistTopologyTest {
         assertEquals("newer", stored("z1").data().get("name").asText(), "version 0 never replaces version 7");
         assertEquals(1, table.superseded);
         assertEquals(1, table.calls.size(), "refused by the condition is done, not retried");
-        assertTrue(metrics.scrape().contains("processor_dynamodb_writes_superseded_total 1.0"), metrics.scrape());
+        assertTrue(metrics.scrape().contains("processor_dynamodb_writes_superseded_total{component=\"processor\"} 1.0"), metrics.scrape());
     }
 
     @Test
