@@ -69,10 +69,21 @@ public final class Tracing implements AutoCloseable {
         Map<String, String> defaults = new HashMap<>();
         defaults.put("otel.service.name", "agentmatch-" + component);
         defaults.put("otel.traces.exporter", export ? "otlp" : "none");
+        // The JDK's HTTP client is the only sender we ship: OTLP over HTTP, not gRPC (the SDK's default).
+        defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
         defaults.put("otel.metrics.exporter", "none");
         defaults.put("otel.logs.exporter", "none");
+        // The SDK reads the process's OTEL_* variables itself; these are the same ones as env holds them
+        // (so a test's environment counts too), in the SDK's property spelling.
+        Map<String, String> given = new HashMap<>();
+        env.all().forEach((name, value) -> {
+            if (name.startsWith("OTEL_") && value != null && !value.isBlank()) {
+                given.put(name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value.trim());
+            }
+        });
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
+                .addPropertiesCustomizer(config -> given)
                 // We close it ourselves, after the component stopped making spans (an SDK hook may run first).
                 .disableShutdownHook()
                 .build()

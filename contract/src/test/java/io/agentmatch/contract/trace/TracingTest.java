@@ -14,6 +14,9 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +137,34 @@ class TracingTest {
             Traced work = auto.start("request", SpanKind.SERVER, Context.root());
             assertNotNull(work.traceId(), "a request without traceparent starts a trace");
             work.end();
+        }
+    }
+
+    @Test
+    void withAnOtlpEndpointSpansAreExportedOverHttpWhenTheComponentCloses() throws Exception {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        collector.createContext("/", exchange -> {
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                    + exchange.getRequestHeaders().getFirst("Content-Type") + " " + exchange.getRequestBody().readAllBytes().length);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        try {
+            String endpoint = "http://127.0.0.1:" + collector.getAddress().getPort();
+            Traced work;
+            try (Tracing exporting = Tracing.autoconfigure("test", new Env(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint,
+                    "OTEL_BSP_SCHEDULE_DELAY", "60000")))) {
+                assertTrue(exporting.describe().contains("exported over OTLP to " + endpoint), exporting.describe());
+                work = exporting.start("request", SpanKind.SERVER, Context.root());
+                work.end();
+            }
+            assertEquals(1, received.size(), "flushed at close: " + received);
+            assertTrue(received.get(0).startsWith("POST /v1/traces application/x-protobuf "), received.get(0));
+            assertNotNull(work.traceId());
+        } finally {
+            collector.stop(0);
         }
     }
 
