@@ -5,7 +5,7 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
@@ -42,10 +42,23 @@ public final class TraceHeaders {
         return candidate != null && REQUEST_ID_CHARS.matcher(candidate).matches() ? candidate : null;
     }
 
-    /** A new request id. */
+    /**
+     * A new request id: 32 random hex digits. Unique, not secret, so not from {@code SecureRandom} (whose
+     * shared source every request would wait on).
+     */
     public static String newRequestId() {
-        return UUID.randomUUID().toString();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] id = new char[32];
+        long high = random.nextLong();
+        long low = random.nextLong();
+        for (int i = 0; i < 16; i++) {
+            id[15 - i] = HEX[(int) (high >>> (4 * i)) & 0xF];
+            id[31 - i] = HEX[(int) (low >>> (4 * i)) & 0xF];
+        }
+        return new String(id);
     }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** The request id of a record, or null (absent or not valid). */
     public static String requestId(Headers headers) {

@@ -91,6 +91,8 @@ class TracingTest {
         assertNull(TraceHeaders.validRequestId("has space"));
         assertNull(TraceHeaders.validRequestId("r".repeat(TraceHeaders.MAX_REQUEST_ID_CHARS + 1)));
         assertEquals("a-B_9.c:d", TraceHeaders.validRequestId("a-B_9.c:d"));
+        String made = TraceHeaders.newRequestId();
+        assertTrue(made.matches("[0-9a-f]{32}") && !made.equals(TraceHeaders.newRequestId()), made);
     }
 
     @Test
