@@ -17,6 +17,7 @@ import io.agentmatch.migrator.LegacyFiles.NotAFile;
 import io.agentmatch.migrator.LegacyFiles.Valid;
 import io.agentmatch.migrator.Reports.Entry;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -103,7 +104,7 @@ public final class MigrateCommand implements Callable<Integer> {
         // One trace per run: every event carries the run's span as its parent, so the processor's work on
         // a migration is one trace, and every line logged meanwhile has its trace id.
         Tracing tracing = Tracing.autoconfigure("migrator", Env.system());
-        run = tracing.start("migrate", SpanKind.PRODUCER, io.opentelemetry.context.Context.root())
+        run = tracing.start("migrate", SpanKind.PRODUCER, Context.root())
                 .attribute("messaging.system", "kafka")
                 .attribute("messaging.destination.name", topic)
                 .attribute("agentmatch.migrate.source", dir.toString());
@@ -119,7 +120,6 @@ public final class MigrateCommand implements Callable<Integer> {
     }
 
     private Integer migrate(PipelineConfig config, Path dir, long total, String topic) throws Exception {
-
         KafkaProducer<String, byte[]> producer = null;
         DynamoDbClient dynamo = null;
         ThreadPoolExecutor publisher = null;
