@@ -7,11 +7,13 @@ import io.agentmatch.api.matching.ProjectionFollower;
 import io.agentmatch.api.storage.ConversationReader;
 import io.agentmatch.api.storage.DynamoReads;
 import io.agentmatch.api.storage.ProfileReader;
+import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.kafka.KafkaFailures;
 import io.agentmatch.contract.metrics.Meters;
 import io.agentmatch.contract.storage.DynamoClients;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.matching.CachingEmbedder;
 import io.agentmatch.matching.Embedders;
 import io.agentmatch.matching.MatchIndex;
@@ -45,12 +47,14 @@ public final class ApiWiring {
 
     public static IngestApi start(PipelineConfig config, ApiConfig api) {
         List<AutoCloseable> closeables = new ArrayList<>();
+        Tracing tracing = Tracing.autoconfigure("api", Env.system());
         try {
+            LOG.info(tracing.describe());
             PrometheusMeterRegistry registry = Meters.forComponent(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "api");
             closeables.add(Meters.jvm(registry));
             KafkaClients clients = KafkaClients.of(config.kafka(), "api");
             LOG.info(clients.describe());
-            EventPublisher publisher = new EventPublisher(clients, api.kafkaTimeout(), registry);
+            EventPublisher publisher = new EventPublisher(clients, api.kafkaTimeout(), registry, tracing);
             closeables.add(publisher);
             Admin kafkaAdmin = clients.admin("readiness")
                     .tune(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000)
@@ -82,11 +86,16 @@ public final class ApiWiring {
             probes.add(probe("dynamodb", () -> dynamo.describeTable(b -> b.tableName(config.profileTable()))));
             probes.add(indexProbe(matching == null ? null : matching.feed()));
 
+            // Last: closed after the producer, so that the spans of the last publications are exported.
+            closeables.add(tracing);
             ApiParts parts = new ApiParts(publisher, new ProfileReader(dynamo, config.profileTable(), reads),
                     new ConversationReader(dynamo, config.conversationTable(), reads), config.topics(), matching,
-                    probes, registry, closeables);
+                    probes, registry, closeables, tracing);
             return IngestApi.start(api, parts);
         } catch (RuntimeException e) {
+            if (!closeables.contains(tracing)) {
+                closeables.add(tracing);
+            }
             for (AutoCloseable closeable : closeables) {
                 try {
                     closeable.close();

@@ -8,6 +8,7 @@ import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.kafka.KafkaFailures;
 import io.agentmatch.contract.provision.Provisioner;
 import io.agentmatch.contract.storage.DynamoClients;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.matching.Embedder;
 import io.agentmatch.matching.Embedders;
 import io.agentmatch.processor.health.ConsumerLag;
@@ -52,6 +53,8 @@ public final class ProcessorApp implements AutoCloseable {
     private final KafkaStreams projector;
     private final ConsumerLag consumerLag;
     private final HealthServer health;
+    /** Spans of the events and changes processed; closed last, so that the last spans are exported. */
+    private final Tracing tracing;
     /** Set when Kafka refused this processor's credentials or ACLs: permanent until someone fixes them. */
     private volatile String kafkaRefusal;
     private volatile Consumer<String> onKafkaRefusal = message -> { };
@@ -72,10 +75,12 @@ public final class ProcessorApp implements AutoCloseable {
         dynamo = dynamoClients.async(Duration.ofSeconds(10), Math.max(64, 2 * config.topicPartitions() * maxInFlight));
         metrics.dynamoMaxInFlight(maxInFlight);
         writer = new DynamoWriter(dynamo, config.profileTable(), config.conversationTable(), metrics);
+        tracing = Tracing.autoconfigure("processor", Env.system());
+        LOG.info(tracing.describe());
 
         Properties persistProps = streamsSpec(clients, "persister", config.processorApplicationId(),
                 settings.stateDir().resolve("persist"), settings.streamThreads(), config.replicationFactor()).properties();
-        persister = start("persister", PersistTopology.build(topics, writer, metrics, settings.persist()), persistProps);
+        persister = start("persister", PersistTopology.build(topics, writer, metrics, settings.persist(), tracing), persistProps);
 
         if (settings.projections()) {
             Properties projectProps = streamsSpec(clients, "projector", config.groups().projector(),
@@ -85,7 +90,7 @@ public final class ProcessorApp implements AutoCloseable {
                     .require(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE)
                     .properties();
             Topology projectTopology = ProjectTopology.build(topics, embedder != null ? embedder : Embedders.fromEnv(), metrics,
-                    settings.embeddingBatchSize(), settings.embeddingFlushInterval(), projectProps);
+                    settings.embeddingBatchSize(), settings.embeddingFlushInterval(), projectProps, tracing);
             projector = start("projector", projectTopology, projectProps);
         } else {
             projector = null;
@@ -268,6 +273,7 @@ public final class ProcessorApp implements AutoCloseable {
         consumerLag.close();
         metrics.close();
         dynamo.close();
+        tracing.close();
         LOG.info("processor stopped");
     }
 }

@@ -15,6 +15,7 @@ import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.Topics;
 import io.agentmatch.contract.storage.ProfileItems;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.storage.PendingWrite;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,7 @@ class PersistTopologyTest {
         Properties props = ProcessorApp.streamsSpec(KafkaClients.of(KafkaConnection.plaintext("unused:9092"), "test"),
                 "persister", "persist-test", stateDir, 1, 1).properties();
         var settings = new PersistSettings(MAX_IN_FLIGHT, Duration.ofMillis(20), 1000);
-        var d = new TopologyTestDriver(PersistTopology.build(topics, table, metrics, settings), props);
+        var d = new TopologyTestDriver(PersistTopology.build(topics, table, metrics, settings, Tracing.idsOnly()), props);
         profiles = d.createInputTopic(topics.profileEvents(), new StringSerializer(), new ByteArraySerializer());
         conversations = d.createInputTopic(topics.conversationEvents(), new StringSerializer(), new ByteArraySerializer());
         deadLetters = d.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer());
