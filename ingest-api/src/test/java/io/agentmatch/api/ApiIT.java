@@ -15,7 +15,6 @@ import io.agentmatch.localstack.Await;
 import io.agentmatch.localstack.TestStack;
 import io.agentmatch.processor.ProcessorApp;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,6 +38,7 @@ class ApiIT {
     private static final Duration VISIBLE = Duration.ofSeconds(30);
     private static TestStack stack;
     private static ProcessorApp processor;
+    private static RunningPipeline pipeline;
     private static IngestApi api;
     private static Http http;
     private static PipelineConfig config;
@@ -46,20 +46,17 @@ class ApiIT {
     @BeforeAll
     static void start() throws Exception {
         stack = TestStack.shared();
-        config = stack.isolatedConfig("api");
-        processor = ProcessorApp.start(config, Files.createTempDirectory("api-it-processor"));
-        api = IngestApi.start(config, ApiConfig.fromEnv(new Env(Map.of())).withPort(0));
-        http = new Http(api.port(), null);
-        Await.until("API ready", Duration.ofSeconds(90), () -> http.get("/ready").status() == 200);
+        pipeline = RunningPipeline.start("api");
+        config = pipeline.config();
+        processor = pipeline.processor();
+        api = pipeline.api();
+        http = pipeline.http();
     }
 
     @AfterAll
     static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (processor != null) {
-            processor.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 

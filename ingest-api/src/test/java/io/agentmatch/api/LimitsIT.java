@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agentmatch.api.events.EventPublisher;
 import io.agentmatch.api.http.ApiError;
 import io.agentmatch.contract.Limits;
-import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.localstack.Readiness;
@@ -18,10 +17,8 @@ import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.localstack.Await;
-import io.agentmatch.localstack.TestStack;
 import io.agentmatch.processor.ProcessorApp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,25 +44,23 @@ class LimitsIT {
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private static PipelineConfig config;
     private static ProcessorApp processor;
+    private static RunningPipeline pipeline;
     private static IngestApi api;
     private static Http http;
 
     @BeforeAll
     static void start() throws Exception {
-        config = TestStack.shared().isolatedConfig("limits");
-        processor = ProcessorApp.start(config, Files.createTempDirectory("limits-it"));
-        api = IngestApi.start(config, ApiConfig.fromEnv(new Env(Map.of())).withPort(0));
-        http = new Http(api.port(), null);
-        Await.until("API ready", Duration.ofSeconds(90), () -> http.get("/ready").status() == 200);
+        pipeline = RunningPipeline.start("limits");
+        config = pipeline.config();
+        processor = pipeline.processor();
+        api = pipeline.api();
+        http = pipeline.http();
     }
 
     @AfterAll
     static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (processor != null) {
-            processor.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 

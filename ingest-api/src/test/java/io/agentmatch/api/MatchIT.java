@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agentmatch.contract.config.Env;
-import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.localstack.Await;
-import io.agentmatch.localstack.TestStack;
 import io.agentmatch.processor.ProcessorApp;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,25 +15,22 @@ import org.junit.jupiter.api.Test;
 class MatchIT {
     private static final Duration MATCHABLE = Duration.ofSeconds(60);
     private static ProcessorApp processor;
+    private static RunningPipeline pipeline;
     private static IngestApi api;
     private static Http http;
 
     @BeforeAll
     static void start() throws Exception {
-        PipelineConfig config = TestStack.shared().isolatedConfig("match");
-        processor = ProcessorApp.start(config, Files.createTempDirectory("match-it"));
-        api = IngestApi.start(config, ApiConfig.fromEnv(new Env(Map.of())).withPort(0));
-        http = new Http(api.port(), null);
-        Await.until("API ready", Duration.ofSeconds(90), () -> http.get("/ready").status() == 200);
+        pipeline = RunningPipeline.start("match");
+        processor = pipeline.processor();
+        api = pipeline.api();
+        http = pipeline.http();
     }
 
     @AfterAll
     static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (processor != null) {
-            processor.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
