@@ -113,22 +113,14 @@ public final class ApiWiring {
 
     /** "up" when the call succeeds, "down" when it fails or times out. */
     private static DependencyProbe probe(String name, Check check) {
-        return new DependencyProbe() {
-            @Override
-            public String name() {
-                return name;
+        return DependencyProbe.of(name, () -> {
+            try {
+                check.run();
+                return new DependencyProbe.State("up", true);
+            } catch (Exception e) {
+                return new DependencyProbe.State("down", false);
             }
-
-            @Override
-            public State check() {
-                try {
-                    check.run();
-                    return new State("up", true);
-                } catch (Exception e) {
-                    return new State("down", false);
-                }
-            }
-        };
+        });
     }
 
     /**

@@ -7,6 +7,21 @@ public interface DependencyProbe {
 
     State check();
 
+    /** A probe named {@code name} whose state {@code check} computes. */
+    static DependencyProbe of(String name, java.util.function.Supplier<State> check) {
+        return new DependencyProbe() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public State check() {
+                return check.get();
+            }
+        };
+    }
+
     /**
      * {@code word} is what /ready shows (up, down, ready, loading, stopped, disabled); {@code problem},
      * when not null, says why in words an operator acts on ("Kafka authentication failed: ...").

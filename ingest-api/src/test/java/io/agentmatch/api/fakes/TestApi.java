@@ -56,8 +56,8 @@ public final class TestApi implements AutoCloseable {
             config = config.withToken(token);
         }
         List<DependencyProbe> probes = List.of(
-                probe("kafka", () -> kafkaUp ? new DependencyProbe.State("up", true) : new DependencyProbe.State("down", false)),
-                probe("dynamodb", () -> dynamoUp ? new DependencyProbe.State("up", true) : new DependencyProbe.State("down", false)),
+                DependencyProbe.of("kafka", () -> kafkaUp ? new DependencyProbe.State("up", true) : new DependencyProbe.State("down", false)),
+                DependencyProbe.of("dynamodb", () -> dynamoUp ? new DependencyProbe.State("up", true) : new DependencyProbe.State("down", false)),
                 ApiWiring.indexProbe(feed));
         ApiParts parts = new ApiParts(events, pipeline, pipeline, new Topics(""),
                 config.matching() ? new ApiParts.Matching(index, embedder, feed) : null,
@@ -69,19 +69,6 @@ public final class TestApi implements AutoCloseable {
         return api.port();
     }
 
-    private static DependencyProbe probe(String name, java.util.function.Supplier<DependencyProbe.State> check) {
-        return new DependencyProbe() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public State check() {
-                return check.get();
-            }
-        };
-    }
 
     @Override
     public void close() {
