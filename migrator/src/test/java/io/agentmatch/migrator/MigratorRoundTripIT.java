@@ -242,7 +242,9 @@ class MigratorRoundTripIT {
         try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(10))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline) {
-                if (!dynamo.getItem(b -> b.tableName(config.profileTable()).key(ProfileItems.key(id)).consistentRead(true)).hasItem()) {
+                var item = dynamo.getItem(b -> b.tableName(config.profileTable()).key(ProfileItems.key(id)).consistentRead(true));
+                // A deletion leaves a tombstone (so no older write can bring the profile back), hidden from readers.
+                if (!item.hasItem() || ProfileItems.isTombstone(item.item())) {
                     return;
                 }
                 Thread.sleep(200);
