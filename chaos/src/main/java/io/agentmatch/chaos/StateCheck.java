@@ -48,7 +48,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       duplicated, stale overwrites);</li>
  *   <li>the tables equal the state obtained by replaying the event topics from the beginning with
  *       {@link ProfileLedger} and {@link ConversationLedger}, exactly as {@code export --from log}
- *       does, item by item and attribute by attribute (version and origin included);</li>
+ *       does, item by item and attribute by attribute (version and origin included); every
+ *       deleted profile has its tombstone, with the delete's version, and no other tombstone exists;</li>
  *   <li>the match projections equal the tables: every live profile has a projection whose fields
  *       match, and no projection exists for an absent profile;</li>
  *   <li>every conversation has exactly the log's messages, in the log's order;</li>
@@ -64,13 +65,13 @@ public final class StateCheck {
         this.config = config;
     }
 
-    /** What the log says the tables must hold. */
-    public record LogState(Map<String, Map<String, AttributeValue>> profiles,
+    /** What the log says the tables must hold: live profiles, and the deletes' versions (the tombstones). */
+    public record LogState(Map<String, Map<String, AttributeValue>> profiles, Map<String, Long> tombstones,
                            Map<String, List<Map<String, AttributeValue>>> conversations, long events, long rejected) {
     }
 
-    /** What the tables and the projection topic hold. */
-    public record Stored(Map<String, Map<String, AttributeValue>> profiles,
+    /** What the tables and the projection topic hold; tombstones apart from the profiles, as every reader sees them. */
+    public record Stored(Map<String, Map<String, AttributeValue>> profiles, Map<String, Long> tombstones,
                          Map<String, List<Map<String, AttributeValue>>> conversations,
                          Map<String, MatchProjection> projections, long deadLetters) {
     }
@@ -80,6 +81,7 @@ public final class StateCheck {
     public LogState replayLog() {
         Map<String, ProfileState> states = new HashMap<>();
         Map<String, Map<String, AttributeValue>> profiles = new HashMap<>();
+        Map<String, Long> tombstones = new HashMap<>();
         long[] counts = new long[2];
         readTopic(config.topics().profileEvents(), (record, ignored) -> {
             counts[0]++;
@@ -90,6 +92,7 @@ public final class StateCheck {
                     states.put(event.key(), apply.next());
                     if (apply.isDelete()) {
                         profiles.remove(event.key());
+                        tombstones.put(event.key(), record.offset());
                     } else {
                         profiles.put(event.key(), ProfileItems.toItem(apply.record(), record.offset(),
                                 apply.next().origin().name().toLowerCase(), apply.next().requestFingerprint()));
@@ -119,17 +122,23 @@ public final class StateCheck {
                 counts[1]++;
             }
         });
-        return new LogState(profiles, conversations, counts[0], counts[1]);
+        return new LogState(profiles, tombstones, conversations, counts[0], counts[1]);
     }
 
     // ------------------------------------------------------------------ what is stored
 
     public Stored readStored() {
         Map<String, Map<String, AttributeValue>> profiles = new HashMap<>();
+        Map<String, Long> tombstones = new HashMap<>();
         Map<String, List<Map<String, AttributeValue>>> conversations = new HashMap<>();
         try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(30))) {
-            dynamo.scanPaginator(b -> b.tableName(config.profileTable()).consistentRead(true)).items()
-                    .forEach(item -> profiles.put(item.get(ProfileItems.ID).s(), item));
+            dynamo.scanPaginator(b -> b.tableName(config.profileTable()).consistentRead(true)).items().forEach(item -> {
+                if (ProfileItems.isTombstone(item)) {
+                    tombstones.put(item.get(ProfileItems.ID).s(), ProfileItems.versionOf(item));
+                } else {
+                    profiles.put(item.get(ProfileItems.ID).s(), item);
+                }
+            });
             dynamo.scanPaginator(b -> b.tableName(config.conversationTable()).consistentRead(true)).items()
                     .forEach(item -> conversations.computeIfAbsent(item.get(ConversationItems.CONVERSATION_ID).s(),
                             k -> new ArrayList<>()).add(item));
@@ -150,7 +159,7 @@ public final class StateCheck {
         });
         long[] deadLetters = new long[1];
         readTopic(config.topics().deadLetters(), (record, ignored) -> deadLetters[0]++);
-        return new Stored(profiles, conversations, projections, deadLetters[0]);
+        return new Stored(profiles, tombstones, conversations, projections, deadLetters[0]);
     }
 
     /** Reads a whole topic (read_committed) from the beginning up to its end offsets taken now. */
@@ -231,6 +240,16 @@ public final class StateCheck {
             } else if (!normalize(expected).equals(normalize(actual))) {
                 summary.tableVsLog++;
                 summary.example("table item " + id + " differs from the log: " + normalize(actual) + " vs " + normalize(expected));
+            }
+        }
+        Set<String> deleted = new HashSet<>(log.tombstones().keySet());
+        deleted.addAll(stored.tombstones().keySet());
+        for (String id : deleted) {
+            Long expected = log.tombstones().get(id);
+            Long actual = stored.tombstones().get(id);
+            if (!Objects.equals(expected, actual)) {
+                summary.tableVsLog++;
+                summary.example("tombstone of " + id + ": table has version " + actual + ", the log's delete " + expected);
             }
         }
         Set<String> conversations = new HashSet<>(log.conversations().keySet());

@@ -17,6 +17,7 @@ import io.agentmatch.contract.config.Setting;
 import io.agentmatch.contract.config.SettingsCatalog;
 import io.agentmatch.contract.events.Topics;
 import io.agentmatch.contract.kafka.KafkaConnection;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.processor.ProcessorMain;
 import io.agentmatch.processor.ProcessorSettings;
 import io.agentmatch.processor.health.HealthServer;
@@ -337,7 +338,7 @@ class KubernetesManifestsTest {
     private static List<IngestApi.Route> apiRoutes(String token) {
         ApiConfig config = ApiConfig.fromEnv(new Env(Map.of("API_PORT", "0", "API_MATCHING", "false"))).withToken(token);
         ApiParts parts = new ApiParts(null, null, null, new Topics(""), null, List.of(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of());
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(), Tracing.idsOnly());
         try (IngestApi api = IngestApi.start(config, parts)) {
             return api.routes();
         }

@@ -3,6 +3,8 @@ package io.agentmatch.processor.persist;
 import io.agentmatch.contract.events.ConversationLedger;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.InvalidEventException;
+import io.agentmatch.contract.trace.Traced;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.storage.ItemWriter;
 import io.agentmatch.processor.storage.Outbox;
@@ -34,16 +36,18 @@ public final class ConversationPersister implements Processor<String, byte[], St
     private final ItemWriter writer;
     private final ProcessorMetrics metrics;
     private final PersistSettings settings;
+    private final Tracing tracing;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, String> lastTimestamps;
     private KeyValueStore<String, String> seen;
     private DeadLetters deadLetters;
     private Outbox outbox;
 
-    public ConversationPersister(ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings) {
+    public ConversationPersister(ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings, Tracing tracing) {
         this.writer = writer;
         this.metrics = metrics;
         this.settings = settings;
+        this.tracing = tracing;
     }
 
     @Override
@@ -59,9 +63,19 @@ public final class ConversationPersister implements Processor<String, byte[], St
         context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> outbox.pump());
     }
 
+    /** Under the event's span (a child of the context its record carries): its trace id in every line logged meanwhile. */
     @Override
     public void process(Record<String, byte[]> record) {
         RecordMetadata origin = context.recordMetadata().orElseThrow();
+        Traced work = PersistTopology.persistSpan(tracing, record, origin);
+        try (Traced.In in = work.enter()) {
+            process(record, origin);
+        } finally {
+            work.end();
+        }
+    }
+
+    private void process(Record<String, byte[]> record, RecordMetadata origin) {
         Optional<EventEnvelope> parsed = deadLetters.parse(record);
         if (parsed.isEmpty()) {
             return;
@@ -83,6 +97,7 @@ public final class ConversationPersister implements Processor<String, byte[], St
             seen.put(seenKey, event.requestFingerprint() != null ? FINGERPRINT + event.requestFingerprint()
                     : append.message().timestamp());
             outbox.add(PendingWrite.messagePut(append.message(), origin.topic(), origin.partition(), origin.offset()));
+            LOG.debug("applied message {} to conversation {}", event.message().messageId(), event.key());
             metrics.eventProcessed(origin.topic(), "applied");
         } else {
             LOG.debug("duplicate message {} in conversation {} ignored", event.message().messageId(), event.key());

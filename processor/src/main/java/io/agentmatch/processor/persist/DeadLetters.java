@@ -4,8 +4,11 @@ import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSerde;
 import io.agentmatch.contract.events.Topics;
+import io.agentmatch.contract.trace.TraceHeaders;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.storage.PendingWrite;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -19,13 +22,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dead-letter path of a persister: events that can never be applied go to the dead-letter
- * topic with their original key and value, the reason and their origin in headers, logged once.
- * {@link #headers} are the headers of every dead letter, the projector's too.
+ * topic with their original key, value and headers (the trace context among them), the reason and
+ * their origin in {@code dlq.*} headers, logged once (with the event's trace id: the persister
+ * processes it under its span). {@link #headers} are the headers of every dead letter, the projector's too.
  */
 public final class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     /** The topology's sink node for dead letters. */
     static final String SINK = "dead-letter-sink";
+    private static final String DLQ_PREFIX = "dlq.";
 
     private final ProcessorContext<String, byte[]> context;
     private final ProcessorMetrics metrics;
@@ -62,13 +67,15 @@ public final class DeadLetters {
         return Optional.of(event);
     }
 
-    /** Dead-letters the record being processed. */
+    /** Dead-letters the record being processed (its span, current, is marked failed with the reason). */
     void send(Record<String, byte[]> record, String reason) {
         RecordMetadata origin = context.recordMetadata().orElseThrow();
+        String shown = new String(truncate(reason), StandardCharsets.UTF_8);
         LOG.warn("dead-lettering {}-{}@{} (key {}): {}", origin.topic(), origin.partition(), origin.offset(),
-                abbreviate(record.key()), new String(truncate(reason), StandardCharsets.UTF_8));
+                abbreviate(record.key()), shown);
+        Span.current().setStatus(StatusCode.ERROR, "dead-lettered: " + shown);
         context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
-                headers(reason, origin.topic(), origin.partition(), origin.offset())), SINK);
+                headers(record.headers(), reason, origin.topic(), origin.partition(), origin.offset())), SINK);
         metrics.deadLettered(origin.topic());
     }
 
@@ -79,6 +86,18 @@ public final class DeadLetters {
         metrics.deadLettered(write.sourceTopic());
     }
 
+    /**
+     * A dead letter's headers: those of the record it holds (the trace context, whatever its writer
+     * added; not its {@code dlq.*}, which ours replace), then ours. They fit: the original record fit its
+     * topic, and ours take at most {@link Limits#DEAD_LETTER_HEADER_BYTES} more.
+     */
+    public static Headers headers(Headers original, String reason, String topic, int partition, long offset) {
+        Headers headers = new RecordHeaders(TraceHeaders.without(original, DLQ_PREFIX));
+        headers(reason, topic, partition, offset).forEach(headers::add);
+        return headers;
+    }
+
+    /** A dead letter's own headers: the reason and where the record came from. */
     public static Headers headers(String reason, String topic, int partition, long offset) {
         Headers headers = new RecordHeaders();
         headers.add(Topics.HEADER_DLQ_REASON, truncate(reason));

@@ -5,6 +5,8 @@ import io.agentmatch.contract.events.InvalidEventException;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileLedger;
 import io.agentmatch.contract.events.ProfileState;
+import io.agentmatch.contract.trace.Traced;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.project.ProfileChange;
 import io.agentmatch.processor.storage.ItemWriter;
@@ -36,15 +38,17 @@ public final class ProfilePersister implements Processor<String, byte[], String,
     private final ItemWriter writer;
     private final ProcessorMetrics metrics;
     private final PersistSettings settings;
+    private final Tracing tracing;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> ledger;
     private DeadLetters deadLetters;
     private Outbox outbox;
 
-    public ProfilePersister(ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings) {
+    public ProfilePersister(ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings, Tracing tracing) {
         this.writer = writer;
         this.metrics = metrics;
         this.settings = settings;
+        this.tracing = tracing;
     }
 
     @Override
@@ -59,13 +63,24 @@ public final class ProfilePersister implements Processor<String, byte[], String,
         context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> outbox.pump());
     }
 
+    /** Under the event's span (a child of the context its record carries): its trace id in every line logged meanwhile. */
     @Override
     public void process(Record<String, byte[]> record) {
         RecordMetadata origin = context.recordMetadata().orElseThrow();
+        Traced work = PersistTopology.persistSpan(tracing, record, origin);
+        try (Traced.In in = work.enter()) {
+            process(record, origin, work);
+        } finally {
+            work.end();
+        }
+    }
+
+    private void process(Record<String, byte[]> record, RecordMetadata origin, Traced work) {
         Optional<EventEnvelope> parsed = deadLetters.parse(record);
         if (parsed.isEmpty()) {
             return;
         }
+        work.attribute("agentmatch.event.type", parsed.get().type().name());
         EventEnvelope event = parsed.get();
         ProfileState current = readState(event.key());
         ProfileLedger.Decision decision;
@@ -80,14 +95,15 @@ public final class ProfilePersister implements Processor<String, byte[], String,
             if (apply.isDelete()) {
                 outbox.add(PendingWrite.profileDelete(event.key(), origin.offset(), origin.topic(), origin.partition(), origin.offset()));
                 context.forward(new Record<>(event.key(), ProfileChange.delete(event.key(), origin.offset()).toBytes(),
-                        record.timestamp()), CHANGES_SINK);
+                        record.timestamp(), work.recordHeaders()), CHANGES_SINK);
             } else {
                 outbox.add(PendingWrite.profilePut(apply.record(), origin.offset(),
                         apply.next().origin().name().toLowerCase(), apply.next().requestFingerprint(),
                         origin.topic(), origin.partition(), origin.offset()));
                 context.forward(new Record<>(event.key(), ProfileChange.upsert(apply.record(), origin.offset()).toBytes(),
-                        record.timestamp()), CHANGES_SINK);
+                        record.timestamp(), work.recordHeaders()), CHANGES_SINK);
             }
+            LOG.debug("applied {} for {} (version {})", event.type(), event.key(), origin.offset());
             metrics.eventProcessed(origin.topic(), "applied");
         } else {
             LOG.debug("ignored {} for {}: {}", event.type(), event.key(), ((ProfileLedger.Ignore) decision).reason());
