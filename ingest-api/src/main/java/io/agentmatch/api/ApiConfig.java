@@ -21,10 +21,12 @@ import java.util.List;
  * @param maxParkedWaits    how many read-your-write waits may be parked at once; one more is answered 429
  * @param readBufferBytes   how much of a list one request buffers; a larger legacy list is streamed, a page of
  *                          ours stops there with next_cursor
+ * @param shutdownTimeout   on SIGTERM, how long in-flight requests may take to finish (the server accepts no new
+ *                          ones meanwhile); parked read-your-write waits get half of it, then answer 503
  */
 public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes, Duration kafkaTimeout,
                         Duration dynamoTimeout, Duration maxReadYourWrite, boolean matching, boolean benchNoop,
-                        int idempotencyKeys, int maxParkedWaits, int readBufferBytes) {
+                        int idempotencyKeys, int maxParkedWaits, int readBufferBytes, Duration shutdownTimeout) {
 
     public ApiConfig {
         if (apiToken != null && apiToken.isBlank()) {
@@ -56,9 +58,11 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
             Integer.MAX_VALUE, "read-your-write waits parked at once; one more answers 429");
     public static final Setting<Integer> API_READ_BUFFER_BYTES = Setting.integer("API_READ_BUFFER_BYTES", 4 * 1024 * 1024,
             1024, Integer.MAX_VALUE, "list bytes one request buffers: larger legacy lists are streamed, pages stop there");
+    public static final Setting<Duration> API_SHUTDOWN_TIMEOUT_MS = Setting.millis("API_SHUTDOWN_TIMEOUT_MS", 7000, 500,
+            "on SIGTERM, how long in-flight requests may take to finish while no new ones are accepted (keep it under the pod's grace period)");
     public static final List<Setting<?>> SETTINGS = List.of(API_HOST, API_PORT, API_TOKEN, API_MAX_BODY_BYTES,
             API_KAFKA_TIMEOUT_MS, API_DYNAMODB_TIMEOUT_MS, API_MAX_WAIT_MS, API_MATCHING, API_BENCH_NOOP,
-            API_IDEMPOTENCY_KEYS, API_MAX_PARKED_WAITS, API_READ_BUFFER_BYTES);
+            API_IDEMPOTENCY_KEYS, API_MAX_PARKED_WAITS, API_READ_BUFFER_BYTES, API_SHUTDOWN_TIMEOUT_MS);
 
     public static ApiConfig fromEnv(Env env) {
         return new ApiConfig(
@@ -73,7 +77,8 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
                 API_BENCH_NOOP.read(env),
                 API_IDEMPOTENCY_KEYS.read(env),
                 API_MAX_PARKED_WAITS.read(env),
-                API_READ_BUFFER_BYTES.read(env));
+                API_READ_BUFFER_BYTES.read(env),
+                API_SHUTDOWN_TIMEOUT_MS.read(env));
     }
 
     /** Unset: no auth. Set: the trimmed token; a blank one stays blank so that the constructor refuses it. */
@@ -84,11 +89,11 @@ public record ApiConfig(String host, int port, String apiToken, int maxBodyBytes
 
     public ApiConfig withPort(int newPort) {
         return new ApiConfig(host, newPort, apiToken, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching,
-                benchNoop, idempotencyKeys, maxParkedWaits, readBufferBytes);
+                benchNoop, idempotencyKeys, maxParkedWaits, readBufferBytes, shutdownTimeout);
     }
 
     public ApiConfig withToken(String token) {
         return new ApiConfig(host, port, token, maxBodyBytes, kafkaTimeout, dynamoTimeout, maxReadYourWrite, matching,
-                benchNoop, idempotencyKeys, maxParkedWaits, readBufferBytes);
+                benchNoop, idempotencyKeys, maxParkedWaits, readBufferBytes, shutdownTimeout);
     }
 }

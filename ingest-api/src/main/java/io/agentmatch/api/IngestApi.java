@@ -28,6 +28,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +60,8 @@ public final class IngestApi implements AutoCloseable {
     /** Items per store page of a list (DynamoDB also stops a page at 1 MB). */
     private static final int LIST_PAGE = 1000;
     private final Javalin app;
+    /** Jetty, for the graceful part of the stop. */
+    private volatile Server server;
 
     private IngestApi(ApiConfig api, ApiParts parts) {
         this.config = api;
@@ -75,7 +81,12 @@ public final class IngestApi implements AutoCloseable {
             cfg.http.maxRequestSize = api.maxBodyBytes();
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = true;
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                // For the graceful stop (close()): counts the requests in flight, 503 for new ones.
+                server.insertHandler(new GracefulHandler());
+                this.server = server;
+            });
             // First of all, so that every answer (a 401 too) has its request id and every log line its trace.
             cfg.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new FilterHolder(new RequestTracing(parts.tracing())), "/*", EnumSet.of(DispatcherType.REQUEST)));
@@ -219,14 +230,40 @@ public final class IngestApi implements AutoCloseable {
         RequestTracing.finish(traced, ctx.method().name(), route, status);
     }
 
+    /** Closes the listening socket, answers 503 to new requests, waits for those in flight up to the shutdown timeout. */
+    private void drain() {
+        Server jetty = server;
+        if (jetty == null || !jetty.isStarted()) {
+            return;
+        }
+        try {
+            Graceful.shutdown(jetty).get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("requests still in flight after the shutdown timeout ({} ms, API_SHUTDOWN_TIMEOUT_MS): their connections are closed",
+                    config.shutdownTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("graceful stop failed: {}", e.getCause().toString());
+        }
+    }
+
     /** Whether the answer is not yet one of ours (ours are always JSON): then the error handler writes it. */
     private static boolean isEmpty(Context ctx) {
         String type = ctx.res().getContentType();
         return type == null || !type.startsWith("application/json");
     }
 
+    /**
+     * The stop (SIGTERM): parked waits get half the shutdown timeout to see their write (then 503);
+     * the server accepts nothing new and lets in-flight requests (writes awaiting Kafka, streamed
+     * lists) finish within the shutdown timeout, then closes what is left; then the clients close.
+     */
     @Override
     public void close() {
+        long started = System.nanoTime();
+        waits.drain(config.shutdownTimeout().dividedBy(2));
+        drain();
         app.stop();
         waits.close();
         if (parts.matching() != null) {
@@ -239,5 +276,6 @@ public final class IngestApi implements AutoCloseable {
                 LOG.warn("closing {}: {}", closeable.getClass().getSimpleName(), e.toString());
             }
         }
+        LOG.info("ingest API stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 }

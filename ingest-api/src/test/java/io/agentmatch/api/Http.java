@@ -53,6 +53,12 @@ public final class Http {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> postAsync(String path, String json) {
+        return client.sendAsync(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     Response post(String path, String json) {
         return post(path, json, Map.of());
     }

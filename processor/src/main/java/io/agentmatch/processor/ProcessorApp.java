@@ -16,6 +16,8 @@ import io.agentmatch.processor.health.HealthServer;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.persist.PersistTopology;
 import io.agentmatch.processor.project.ProjectTopology;
+import io.agentmatch.processor.state.BoundedRocksDb;
+import io.agentmatch.processor.state.RocksDbMemory;
 import io.agentmatch.processor.storage.DynamoWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +55,7 @@ public final class ProcessorApp implements AutoCloseable {
     private final KafkaStreams projector;
     private final ConsumerLag consumerLag;
     private final HealthServer health;
+    private final Duration shutdownTimeout;
     /** Spans of the events and changes processed; closed last, so that the last spans are exported. */
     private final Tracing tracing;
     /** Set when Kafka refused this processor's credentials or ACLs: permanent until someone fixes them. */
@@ -67,6 +70,7 @@ public final class ProcessorApp implements AutoCloseable {
         LOG.info(dynamoClients.describe());
         ensureTopicsAndTables(config, clients, dynamoClients);
         Topics topics = config.topics();
+        shutdownTimeout = settings.shutdownTimeout();
         metrics.expect(List.of(topics.profileEvents(), topics.conversationEvents(), topics.profileChanges()),
                 List.of(config.profileTable(), config.conversationTable()));
         // Room for every call the tasks may have in flight (each task of either event topic bounds its own),
@@ -79,12 +83,13 @@ public final class ProcessorApp implements AutoCloseable {
         LOG.info(tracing.describe());
 
         Properties persistProps = streamsSpec(clients, "persister", config.processorApplicationId(),
-                settings.stateDir().resolve("persist"), settings.streamThreads(), config.replicationFactor()).properties();
+                settings.stateDir().resolve("persist"), settings.streamThreads(), config.replicationFactor(), settings.rocksDb())
+                .properties();
         persister = start("persister", PersistTopology.build(topics, writer, metrics, settings.persist(), tracing), persistProps);
 
         if (settings.projections()) {
             Properties projectProps = streamsSpec(clients, "projector", config.groups().projector(),
-                    settings.stateDir().resolve("project"), 1, config.replicationFactor())
+                    settings.stateDir().resolve("project"), 1, config.replicationFactor(), settings.rocksDb())
                     .tune(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.projectorCommitInterval().toMillis())
                     // The projection table restores from its own topic instead of a changelog copy.
                     .require(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE)
@@ -103,10 +108,10 @@ public final class ProcessorApp implements AutoCloseable {
         consumerLag = new ConsumerLag(clients.admin("consumer-lag").newAdmin(), applications);
         applications.forEach(app -> metrics.consumerLag(app.name(), () -> consumerLag.lag(app.name())));
         metrics.health(this::health, this::readiness);
-        health = settings.healthPort() < 0 ? null
-                : new HealthServer("127.0.0.1", settings.healthPort(), this::health, this::readiness, metrics);
-        LOG.info("processor started: application {}, state in {}, health on port {}", config.processorApplicationId(),
-                settings.stateDir(), health == null ? "-" : health.port());
+        health = settings.healthPort() < 0 ? null : HealthServer.start(settings.healthHost(), settings.healthPort(),
+                this::health, this::readiness, metrics);
+        LOG.info("processor started: application {}, state in {}, health on {}", config.processorApplicationId(),
+                settings.stateDir(), health == null ? "-" : settings.healthHost() + ":" + health.port());
     }
 
     /** Starts the processor with the environment's settings and the given state directory. */
@@ -168,13 +173,23 @@ public final class ProcessorApp implements AutoCloseable {
         }
     }
 
-    /**
-     * The Streams properties of one application (the topology tests run with them too); the
-     * connection and security come from {@code clients}.
-     */
+    /** {@link #streamsSpec(KafkaClients, String, String, Path, int, int, RocksDbMemory)} with RocksDB's declared defaults. */
     public static KafkaClients.Spec streamsSpec(KafkaClients clients, String role, String applicationId, Path stateDir,
                                                 int threads, int replicationFactor) {
-        return clients.streams(role)
+        return streamsSpec(clients, role, applicationId, stateDir, threads, replicationFactor, RocksDbMemory.DEFAULTS);
+    }
+
+    /**
+     * The Streams properties of one application (the topology tests run with them too); the
+     * connection and security come from {@code clients}. Every RocksDB store shares {@code rocksDb}.
+     */
+    public static KafkaClients.Spec streamsSpec(KafkaClients clients, String role, String applicationId, Path stateDir,
+                                                int threads, int replicationFactor, RocksDbMemory rocksDb) {
+        KafkaClients.Spec spec = clients.streams(role);
+        // Native memory a container limit can count on: one cache for every store (BoundedRocksDb).
+        spec.require(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+        BoundedRocksDb.properties(rocksDb).forEach(spec::require);
+        return spec
                 .tune(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads)
                 .tune(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor)
                 .tune(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100)
@@ -256,24 +271,51 @@ public final class ProcessorApp implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * A clean stop within {@code PROCESSOR_SHUTDOWN_TIMEOUT_MS} (SIGTERM: a pod's grace period): both
+     * applications close at once, each committing its tasks (offsets, fold state and the outbox in one
+     * transaction) after its in-flight DynamoDB writes had up to 5 s to finish; whatever is still owed
+     * stays in the committed outbox and is written by the next owner of the partition. An application
+     * that has not closed by the deadline (a stream thread held by a DynamoDB outage) is left: its open
+     * transaction aborts, and its events are processed again, so nothing is lost either way.
+     */
     @Override
     public void close() {
+        long started = System.nanoTime();
         if (health != null) {
             health.close();
         }
         // Leave the groups on a clean stop, so the partitions move at once (and a replay need not
         // wait for the session to time out).
         CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30));
+                .withTimeout(shutdownTimeout);
+        Thread projectorClose = null;
         if (projector != null) {
-            projector.close(leave);
+            projectorClose = new Thread(() -> closeOrReport("projector", projector, leave), "close-projector");
+            projectorClose.start();
         }
-        persister.close(leave);
+        boolean clean = closeOrReport("persister", persister, leave);
+        if (projectorClose != null) {
+            try {
+                projectorClose.join(shutdownTimeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         writer.close();
         consumerLag.close();
         metrics.close();
         dynamo.close();
         tracing.close();
-        LOG.info("processor stopped");
+        LOG.info("processor stopped in {} ms{}", (System.nanoTime() - started) / 1_000_000,
+                clean ? "" : " (the persister did not close in time: its uncommitted events are processed again at the next start)");
+    }
+
+    private static boolean closeOrReport(String name, KafkaStreams streams, CloseOptions options) {
+        boolean closed = streams.close(options);
+        if (!closed) {
+            LOG.warn("{} did not close within the shutdown timeout; its open transaction aborts", name);
+        }
+        return closed;
     }
 }

@@ -4,7 +4,9 @@ import io.agentmatch.api.storage.ProfileStore;
 import io.agentmatch.api.storage.StoredProfile;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -18,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * asked version or at its deadline, whichever comes first.
  *
  * <p>Invariant: at most {@code maxParked} waits are parked at once; one more is refused with 429
- * at once, so that waits cannot exhaust memory or the store's capacity.
+ * at once, so that waits cannot exhaust memory or the store's capacity. On a stop ({@link #drain})
+ * no wait is parked any more, and those parked get a grace period to see their write, then answer
+ * 503 (retry elsewhere): never a connection cut, never a premature 404.
  */
 public final class ReadYourWrites implements AutoCloseable {
     private static final long FIRST_POLL_MS = 25;
@@ -29,6 +33,8 @@ public final class ReadYourWrites implements AutoCloseable {
     private final Semaphore permits;
     private final AtomicInteger parked = new AtomicInteger();
     private final ScheduledExecutorService pollers;
+    private final Set<CompletableFuture<Optional<StoredProfile>>> open = ConcurrentHashMap.newKeySet();
+    private boolean draining;
 
     public ReadYourWrites(ProfileStore store, int maxParked, int pollThreads) {
         this.store = store;
@@ -55,9 +61,17 @@ public final class ReadYourWrites implements AutoCloseable {
         parked.incrementAndGet();
         CompletableFuture<Optional<StoredProfile>> result = new CompletableFuture<>();
         result.whenComplete((item, error) -> {
+            open.remove(result);
             parked.decrementAndGet();
             permits.release();
         });
+        synchronized (this) {
+            if (draining) {
+                result.completeExceptionally(shuttingDown());
+                return result;
+            }
+            open.add(result);
+        }
         long deadline = System.nanoTime() + wait.toNanos();
         schedule(id, minVersion, deadline, FIRST_POLL_MS, result);
         return result;
@@ -70,12 +84,15 @@ public final class ReadYourWrites implements AutoCloseable {
             pollers.schedule(() -> poll(id, minVersion, deadline, delayMs, result), Math.min(delayMs, remainingMs),
                     TimeUnit.MILLISECONDS);
         } catch (RuntimeException rejected) {
-            result.completeExceptionally(ApiError.unavailable("the API is shutting down; retry"));
+            result.completeExceptionally(shuttingDown());
         }
     }
 
     private void poll(String id, long minVersion, long deadline, long delayMs,
                       CompletableFuture<Optional<StoredProfile>> result) {
+        if (result.isDone()) {
+            return; // answered by the stop
+        }
         try {
             Optional<StoredProfile> item = store.find(id);
             if (isVisible(item, minVersion) || System.nanoTime() >= deadline) {
@@ -92,6 +109,29 @@ public final class ReadYourWrites implements AutoCloseable {
         return item.isPresent() && item.get().version() >= minVersion;
     }
 
+    /**
+     * The stop: no new wait is parked (503), and the parked ones keep polling for up to {@code grace},
+     * then answer 503, so that the server's graceful stop finds them finished.
+     */
+    public void drain(Duration grace) {
+        synchronized (this) {
+            draining = true;
+        }
+        try {
+            pollers.schedule(this::expireAll, grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException rejected) {
+            expireAll();
+        }
+    }
+
+    private void expireAll() {
+        open.forEach(wait -> wait.completeExceptionally(shuttingDown()));
+    }
+
+    private static ApiError shuttingDown() {
+        return ApiError.unavailable("the API is shutting down; retry");
+    }
+
     /** How many waits are parked now. */
     public int parked() {
         return parked.get();
@@ -99,6 +139,7 @@ public final class ReadYourWrites implements AutoCloseable {
 
     @Override
     public void close() {
+        expireAll();
         pollers.shutdownNow();
     }
 }

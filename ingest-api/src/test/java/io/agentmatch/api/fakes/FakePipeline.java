@@ -57,6 +57,9 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
     private volatile Kafka kafka = Kafka.ACKS;
     private volatile boolean dynamoDown;
     private volatile boolean holdProcessing;
+    /** Acknowledgements held back (Kafka slow): completed by {@link #releaseAcks()}. */
+    private final List<Runnable> heldAcks = new ArrayList<>();
+    private volatile boolean holdAcks;
 
     // ---- switches -------------------------------------------------------------------------------
 
@@ -66,6 +69,28 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
 
     public void dynamoDown(boolean down) {
         this.dynamoDown = down;
+    }
+
+    /** While on, Kafka's acknowledgements of new publications wait until {@link #releaseAcks()}: writes stay in flight. */
+    public void holdAcks(boolean hold) {
+        this.holdAcks = hold;
+    }
+
+    /** Acknowledges every held publication now. */
+    public void releaseAcks() {
+        List<Runnable> acks;
+        synchronized (heldAcks) {
+            acks = new ArrayList<>(heldAcks);
+            heldAcks.clear();
+        }
+        acks.forEach(Runnable::run);
+    }
+
+    /** How many acknowledgements are held. */
+    public int heldAcks() {
+        synchronized (heldAcks) {
+            return heldAcks.size();
+        }
     }
 
     /** While on, published events wait in the log until {@link #process()}: the processing delay. */
@@ -123,8 +148,15 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
                 synchronized (this) {
                     offset = append(topic, event);
                 }
-                return CompletableFuture.completedFuture(new RecordMetadata(new TopicPartition(topic, 0), offset, 0,
-                        System.currentTimeMillis(), 0, 0));
+                RecordMetadata ack = new RecordMetadata(new TopicPartition(topic, 0), offset, 0, System.currentTimeMillis(), 0, 0);
+                if (holdAcks) {
+                    CompletableFuture<RecordMetadata> later = new CompletableFuture<>();
+                    synchronized (heldAcks) {
+                        heldAcks.add(() -> later.complete(ack));
+                    }
+                    return later;
+                }
+                return CompletableFuture.completedFuture(ack);
         }
     }
 

@@ -1,11 +1,13 @@
 package io.agentmatch.processor.health;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -19,20 +21,47 @@ public final class HealthServer implements AutoCloseable {
     public record Health(boolean healthy, String detail) {
     }
 
+    public static final String HEALTH = "/health";
+    public static final String READY = "/ready";
+    public static final String METRICS = "/metrics";
+    /** Every path it serves (what the Kubernetes manifests' probes are checked against). */
+    public static final List<String> PATHS = List.of(HEALTH, READY, METRICS);
+
     private final HttpServer server;
 
     public HealthServer(String host, int port, Supplier<Health> health, Supplier<Health> ready, ProcessorMetrics metrics)
             throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        server.createContext("/health", exchange -> report(exchange, health.get(), "healthy", "unhealthy"));
-        server.createContext("/ready", exchange -> report(exchange, ready.get(), "ready", "not ready"));
-        server.createContext("/metrics", exchange ->
-                respond(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()));
+        for (String path : PATHS) {
+            HttpHandler handler = switch (path) {
+                case HEALTH -> exchange -> report(exchange, health.get(), "healthy", "unhealthy");
+                case READY -> exchange -> report(exchange, ready.get(), "ready", "not ready");
+                case METRICS -> exchange -> respond(exchange, 200, "text/plain; version=0.0.4", metrics.scrape());
+                default -> throw new IllegalStateException("no handler for " + path);
+            };
+            server.createContext(path, handler);
+        }
         server.start();
+    }
+
+    /** Started on {@code host:port}; a failure to listen names the settings that chose the address. */
+    public static HealthServer start(String host, int port, Supplier<Health> health, Supplier<Health> ready,
+                                     ProcessorMetrics metrics) {
+        try {
+            return new HealthServer(host, port, health, ready, metrics);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (PROCESSOR_HEALTH_HOST, PROCESSOR_HEALTH_PORT): "
+                    + e.getMessage(), e);
+        }
     }
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The address it listens on. */
+    public InetSocketAddress address() {
+        return server.getAddress();
     }
 
     private static void report(HttpExchange exchange, Health current, String good, String bad) throws IOException {
