@@ -91,7 +91,8 @@ public final class EventSchemas {
             return Optional.empty();
         }
         Error first = errors.get(0);
-        String reason = "schema: " + first.getInstanceLocation() + ": " + first.getMessage() + " (" + relative(String.valueOf(first.getSchemaLocation())) + ")"
+        String where = String.valueOf(first.getInstanceLocation());
+        String reason = "schema: " + (where.isEmpty() ? "/" : where) + ": " + first.getMessage() + " (" + relative(String.valueOf(first.getSchemaLocation())) + ")"
                 + (errors.size() > 1 ? " and " + (errors.size() - 1) + " more" : "");
         return Optional.of(reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS - 3) + "...");
     }
