@@ -3,16 +3,14 @@ package io.agentmatch.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.config.PipelineConfig;
-import io.agentmatch.contract.events.ConversationLedger;
+import io.agentmatch.contract.events.ConversationLogFold;
 import io.agentmatch.contract.events.ConversationMessage;
-import io.agentmatch.contract.events.EventEnvelope;
-import io.agentmatch.contract.events.EventSerde;
-import io.agentmatch.contract.events.InvalidEventException;
+import io.agentmatch.contract.events.EventPosition;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.MatchProjection;
 import io.agentmatch.contract.events.ProfileLedger;
+import io.agentmatch.contract.events.ProfileLogFold;
 import io.agentmatch.contract.events.ProfileRecord;
-import io.agentmatch.contract.events.ProfileState;
 import io.agentmatch.contract.storage.ConversationItems;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
@@ -47,7 +45,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *   <li>every acknowledged write is in the tables exactly once, as last acknowledged (lost,
  *       duplicated, stale overwrites);</li>
  *   <li>the tables equal the state obtained by replaying the event topics from the beginning with
- *       {@link ProfileLedger} and {@link ConversationLedger}, exactly as {@code export --from log}
+ *       {@link ProfileLogFold} and {@link ConversationLogFold}, exactly as {@code export --from log}
  *       does, item by item and attribute by attribute (version and origin included);</li>
  *   <li>the match projections equal the tables: every live profile has a projection whose fields
  *       match, and no projection exists for an absent profile;</li>
@@ -78,48 +76,49 @@ public final class StateCheck {
     // ------------------------------------------------------------------ the log, folded as the export does
 
     public LogState replayLog() {
-        Map<String, ProfileState> states = new HashMap<>();
         Map<String, Map<String, AttributeValue>> profiles = new HashMap<>();
         long[] counts = new long[2];
+        ProfileLogFold profileFold = new ProfileLogFold(new ProfileLogFold.Listener() {
+            @Override
+            public void applied(String id, ProfileLedger.Apply apply, EventPosition position) {
+                if (apply.isDelete()) {
+                    profiles.remove(id);
+                } else {
+                    profiles.put(id, ProfileItems.toItem(apply.record(), position.position(),
+                            apply.next().origin().name().toLowerCase(), apply.next().requestFingerprint()));
+                }
+            }
+
+            @Override
+            public void refused(String key, EventPosition position, String reason) {
+                counts[1]++;
+            }
+        });
         readTopic(config.topics().profileEvents(), (record, ignored) -> {
             counts[0]++;
-            try {
-                EventEnvelope event = EventSerde.parse(record.value());
-                ProfileLedger.Decision decision = ProfileLedger.decide(states.get(event.key()), event, record.offset());
-                if (decision instanceof ProfileLedger.Apply apply) {
-                    states.put(event.key(), apply.next());
-                    if (apply.isDelete()) {
-                        profiles.remove(event.key());
-                    } else {
-                        profiles.put(event.key(), ProfileItems.toItem(apply.record(), record.offset(),
-                                apply.next().origin().name().toLowerCase(), apply.next().requestFingerprint()));
-                    }
-                }
-            } catch (IOException | InvalidEventException e) {
-                counts[1]++;
-            }
+            profileFold.accept(key(record), record.value(), EventLog.position(record));
         });
         Map<String, List<Map<String, AttributeValue>>> conversations = new HashMap<>();
-        Map<String, String> last = new HashMap<>();
-        Set<String> seen = new HashSet<>();
-        readTopic(config.topics().conversationEvents(), (record, ignored) -> {
-            counts[0]++;
-            try {
-                EventEnvelope event = EventSerde.parse(record.value());
-                String seenKey = event.key() + "\u0000" + event.message().messageId();
-                ConversationLedger.Decision decision = ConversationLedger.decide(last.get(event.key()),
-                        seen.contains(seenKey), event);
-                if (decision instanceof ConversationLedger.Append append) {
-                    ConversationMessage message = append.message();
-                    last.put(event.key(), message.timestamp());
-                    seen.add(seenKey);
-                    conversations.computeIfAbsent(event.key(), k -> new ArrayList<>()).add(ConversationItems.toItem(message));
-                }
-            } catch (IOException | InvalidEventException e) {
+        ConversationLogFold conversationFold = new ConversationLogFold(new ConversationLogFold.Listener() {
+            @Override
+            public void appended(String conversationId, ConversationMessage message, EventPosition position) {
+                conversations.computeIfAbsent(conversationId, k -> new ArrayList<>()).add(ConversationItems.toItem(message));
+            }
+
+            @Override
+            public void refused(String key, EventPosition position, String reason) {
                 counts[1]++;
             }
         });
+        readTopic(config.topics().conversationEvents(), (record, ignored) -> {
+            counts[0]++;
+            conversationFold.accept(key(record), record.value(), EventLog.position(record));
+        });
         return new LogState(profiles, conversations, counts[0], counts[1]);
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     // ------------------------------------------------------------------ what is stored

@@ -1,5 +1,6 @@
 package io.agentmatch.migrator;
 
+import io.agentmatch.contract.events.EventPosition;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -17,6 +18,14 @@ import org.slf4j.Logger;
  */
 public final class EventLog {
     private EventLog() {
+    }
+
+    /** A record's position, its redrive headers read ({@link EventPosition}). */
+    public static EventPosition position(ConsumerRecord<byte[], byte[]> record) {
+        return EventPosition.of(record.topic(), record.partition(), record.offset(), name -> {
+            org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
+            return header == null ? null : header.value();
+        });
     }
 
     @FunctionalInterface

@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.config.PipelineConfig;
-import io.agentmatch.contract.events.ConversationLedger;
-import io.agentmatch.contract.events.EventEnvelope;
-import io.agentmatch.contract.events.EventSerde;
-import io.agentmatch.contract.events.InvalidEventException;
+import io.agentmatch.contract.events.ConversationLogFold;
+import io.agentmatch.contract.events.ConversationMessage;
+import io.agentmatch.contract.events.EventPosition;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileLedger;
+import io.agentmatch.contract.events.ProfileLogFold;
 import io.agentmatch.contract.events.ProfileRecord;
-import io.agentmatch.contract.events.ProfileState;
 import io.agentmatch.contract.storage.ConversationItems;
 import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.migrator.Reports.Entry;
@@ -93,6 +92,7 @@ public final class ExportCommand implements Callable<Integer> {
     final AtomicLong messages = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong invalidEvents = new AtomicLong();
+    final AtomicLong heldKeys = new AtomicLong();
     final List<Entry> unsafe = new ArrayList<>();
     final List<Entry> invalid = new ArrayList<>();
 
@@ -136,6 +136,7 @@ public final class ExportCommand implements Callable<Integer> {
             counts.put("messages", messages.get());
             counts.put("duplicateMessages", duplicates.get());
             counts.put("invalidEvents", invalidEvents.get());
+            counts.put("heldKeys", heldKeys.get());
             counts.put("unsafeIds", unsafe.size());
             json.set("unsafeIds", Reports.entries(unsafe));
             json.set("invalidEvents", Reports.entries(invalid));
@@ -168,70 +169,94 @@ public final class ExportCommand implements Callable<Integer> {
             conversationPartitions = MigratorKafka.partitions(admin, config, conversationTopic);
         }
         try (KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "export", null)) {
-            Map<String, ProfileState> states = new HashMap<>();
-            long events = EventLog.replay(consumer, profilePartitions, "profile events", LOG, record -> applyProfile(states, record));
-            LOG.info("replayed {} profile events of {}: {} profiles current", events, profileTopic,
-                    states.values().stream().filter(s -> !s.deleted()).count());
-            states.clear();
+            ProfileLogFold profiles = profileFold();
+            long events = EventLog.replay(consumer, profilePartitions, "profile events", LOG, record -> applyProfile(profiles, record));
+            LOG.info("replayed {} profile events of {}: {} profiles current", events, profileTopic, live.size());
+            reportHeld("profile", profiles.held());
 
             Path parts = Files.createTempDirectory(dir, ".conversations-");
             try {
-                Map<String, ConversationFold> folds = new HashMap<>();
+                Map<String, Path> spooled = new HashMap<>();
+                ConversationLogFold conversationFold = conversationFold(spooled, parts);
                 long conversationEvents = EventLog.replay(consumer, conversationPartitions, "conversation events", LOG,
-                        record -> applyMessage(folds, parts, record));
+                        record -> conversationFold.accept(key(record), record.value(), EventLog.position(record)));
                 LOG.info("replayed {} conversation events of {}", conversationEvents, conversationTopic);
-                for (var entry : folds.entrySet()) {
-                    writeConversation(entry.getKey(), readParts(entry.getValue().part));
+                reportHeld("conversation", conversationFold.held());
+                for (var entry : spooled.entrySet()) {
+                    writeConversation(entry.getKey(), readParts(entry.getValue()));
                 }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             } finally {
                 deleteTree(parts);
             }
         }
     }
 
-    void applyProfile(Map<String, ProfileState> states, ConsumerRecord<byte[], byte[]> record) throws IOException {
-        EventEnvelope event;
-        try {
-            event = EventSerde.parse(record.value());
-        } catch (IOException e) {
-            rejected(record, "not an event: " + e.getMessage());
-            return;
-        }
-        ProfileLedger.Decision decision;
-        try {
-            decision = ProfileLedger.decide(states.get(event.key()), event, record.offset());
-        } catch (InvalidEventException e) {
-            rejected(record, e.getMessage());
-            return;
-        }
-        if (decision instanceof ProfileLedger.Apply apply) {
-            String id = event.key();
-            Path target;
-            try {
-                target = SafePaths.child(dir, id, ".json");
-            } catch (UnsafeIdException e) {
-                unsafe(id, e.getMessage());
-                return;
-            }
-            ProfileState previous = states.put(id, apply.next());
-            if (apply.isDelete()) {
-                Files.deleteIfExists(target);
-                profilesDeleted.incrementAndGet();
-                profilesWritten.decrementAndGet();
-            } else {
-                writeProfile(target, apply.record());
-                if (previous == null || previous.deleted()) {
-                    profilesWritten.incrementAndGet();
+    /** Ids whose profile is exported now (not deleted). */
+    private final Set<String> live = new HashSet<>();
+
+    /** The profile fold of the export: the processor's rule ({@link ProfileLogFold}), each applied state written as a file. */
+    ProfileLogFold profileFold() {
+        return new ProfileLogFold(new ProfileLogFold.Listener() {
+            @Override
+            public void applied(String id, ProfileLedger.Apply apply, EventPosition position) {
+                Path target;
+                try {
+                    target = SafePaths.child(dir, id, ".json");
+                } catch (UnsafeIdException e) {
+                    unsafe(id, e.getMessage());
+                    return;
+                }
+                try {
+                    if (apply.isDelete()) {
+                        Files.deleteIfExists(target);
+                        if (live.remove(id)) {
+                            profilesDeleted.incrementAndGet();
+                        }
+                    } else {
+                        writeProfile(target, apply.record());
+                        live.add(id);
+                    }
+                    profilesWritten.set(live.size());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
+
+            @Override
+            public void refused(String key, EventPosition position, String reason) {
+                rejected(position, key, reason);
+            }
+        });
+    }
+
+    void applyProfile(ProfileLogFold fold, ConsumerRecord<byte[], byte[]> record) throws IOException {
+        try {
+            fold.accept(key(record), record.value(), EventLog.position(record));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
-    private void rejected(ConsumerRecord<byte[], byte[]> record, String reason) {
+    private static String key(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    private void reportHeld(String what, Map<String, Long> held) {
+        if (!held.isEmpty()) {
+            heldKeys.addAndGet(held.size());
+            LOG.warn("{} {} keys wait behind an event of a schema version this migrator does not know (first: {} at offset {}):"
+                    + " their later events are not exported; upgrade, then redrive the dead letters", held.size(), what,
+                    held.keySet().iterator().next(), held.values().iterator().next());
+        }
+    }
+
+    private void rejected(EventPosition position, String key, String reason) {
         long n = invalidEvents.incrementAndGet();
-        String where = record.topic() + "/" + record.partition() + "@" + record.offset();
+        String where = position.topic() + "/" + position.partition() + "@" + position.offset();
         if (invalid.size() < 10_000) {
-            invalid.add(new Entry(where, record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), reason));
+            invalid.add(new Entry(where, key, reason));
         }
         if (n <= MAX_LOGGED_INVALID) {
             LOG.warn("skipped event {}: {}", where, reason);
@@ -250,55 +275,41 @@ public final class ExportCommand implements Callable<Integer> {
         fileWrites.incrementAndGet();
     }
 
-    /** What the export remembers per conversation: the fold's state and where its messages are spooled. */
-    static final class ConversationFold {
-        String lastTimestamp;
-        final Set<String> messageIds = new HashSet<>();
-        Path part;
-    }
-
-    private void applyMessage(Map<String, ConversationFold> folds, Path parts, ConsumerRecord<byte[], byte[]> record)
-            throws IOException {
-        EventEnvelope event;
-        try {
-            event = EventSerde.parse(record.value());
-        } catch (IOException e) {
-            rejected(record, "not an event: " + e.getMessage());
-            return;
-        }
-        ConversationFold fold = folds.get(event.key());
-        ConversationLedger.Decision decision;
-        try {
-            decision = ConversationLedger.decide(fold == null ? null : fold.lastTimestamp,
-                    fold != null && event.message().messageId() != null && fold.messageIds.contains(event.message().messageId()),
-                    event);
-        } catch (InvalidEventException e) {
-            rejected(record, e.getMessage());
-            return;
-        }
-        if (decision instanceof ConversationLedger.Duplicate) {
-            duplicates.incrementAndGet();
-            return;
-        }
-        var message = ((ConversationLedger.Append) decision).message();
-        if (fold == null) {
-            Path part;
-            try {
-                SafePaths.child(conversationDir, event.key(), ".json");
-                part = SafePaths.child(parts, event.key(), ".jsonl");
-            } catch (UnsafeIdException e) {
-                unsafe(event.key(), "conversation " + e.getMessage());
-                return;
+    /** The conversation fold of the export ({@link ConversationLogFold}): each appended message spooled to its part file. */
+    private ConversationLogFold conversationFold(Map<String, Path> spooled, Path parts) {
+        return new ConversationLogFold(new ConversationLogFold.Listener() {
+            @Override
+            public void appended(String conversationId, ConversationMessage message, EventPosition position) {
+                Path part = spooled.get(conversationId);
+                if (part == null) {
+                    try {
+                        SafePaths.child(conversationDir, conversationId, ".json");
+                        part = SafePaths.child(parts, conversationId, ".jsonl");
+                    } catch (UnsafeIdException e) {
+                        unsafe(conversationId, "conversation " + e.getMessage());
+                        return;
+                    }
+                    spooled.put(conversationId, part);
+                }
+                byte[] line = (JsonCodec.toString(ConversationItems.toLegacyJson(ConversationItems.toItem(message))) + "\n")
+                        .getBytes(StandardCharsets.UTF_8);
+                try {
+                    Files.write(part, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
-            fold = new ConversationFold();
-            fold.part = part;
-            folds.put(event.key(), fold);
-        }
-        fold.lastTimestamp = message.timestamp();
-        fold.messageIds.add(message.messageId());
-        byte[] line = (JsonCodec.toString(ConversationItems.toLegacyJson(ConversationItems.toItem(message))) + "\n")
-                .getBytes(StandardCharsets.UTF_8);
-        Files.write(fold.part, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+
+            @Override
+            public void duplicate(String conversationId, String messageId) {
+                duplicates.incrementAndGet();
+            }
+
+            @Override
+            public void refused(String key, EventPosition position, String reason) {
+                rejected(position, key, reason);
+            }
+        });
     }
 
     private static List<JsonNode> readParts(Path part) throws IOException {

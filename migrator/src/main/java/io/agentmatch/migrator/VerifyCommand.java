@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.config.Durations;
 import io.agentmatch.contract.config.PipelineConfig;
-import io.agentmatch.contract.events.EventEnvelope;
-import io.agentmatch.contract.events.EventSerde;
-import io.agentmatch.contract.events.InvalidEventException;
 import io.agentmatch.contract.events.JsonCodec;
-import io.agentmatch.contract.events.ProfileLedger;
+import io.agentmatch.contract.events.ProfileLogFold;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.ProfileState;
 import io.agentmatch.contract.storage.AttributeValues;
@@ -204,27 +201,16 @@ public final class VerifyCommand implements Callable<Integer> {
     private void separateDeletedSinceMigration(PipelineConfig config) throws IOException {
         Set<String> ids = new HashSet<>();
         missing.forEach(entry -> ids.add(entry.id()));
-        Map<String, ProfileState> states = new HashMap<>();
+        ProfileLogFold fold = new ProfileLogFold((id, apply, position) -> { });
         try (Admin admin = MigratorKafka.admin(config);
              KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "verify", null)) {
             MigratorKafka.requireReachable(admin, config);
             List<TopicPartition> partitions = MigratorKafka.partitions(admin, config, config.topics().profileEvents());
             EventLog.replay(consumer, partitions, "profile events", LOG, record -> {
-                EventEnvelope event;
-                try {
-                    event = EventSerde.parse(record.value());
-                } catch (IOException e) {
-                    return; // dead-lettered by the processor: changed nothing
-                }
-                if (!ids.contains(event.key())) {
-                    return;
-                }
-                try {
-                    if (ProfileLedger.decide(states.get(event.key()), event, record.offset()) instanceof ProfileLedger.Apply apply) {
-                        states.put(event.key(), apply.next());
-                    }
-                } catch (InvalidEventException e) {
-                    // dead-lettered by the processor: changed nothing
+                String key = record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+                // The fold of one key depends on that key's events only: the others need not be read.
+                if (ids.contains(key)) {
+                    fold.accept(key, record.value(), EventLog.position(record));
                 }
             });
         } catch (MigratorKafka.KafkaUnavailableException e) {
@@ -234,7 +220,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         for (Iterator<Entry> it = missing.iterator(); it.hasNext(); ) {
             Entry entry = it.next();
-            ProfileState state = states.get(entry.id());
+            ProfileState state = fold.states().get(entry.id());
             if (state != null && state.deleted()) {
                 it.remove();
                 deletedViaApi.add(new Entry(entry.file(), entry.id(), "deleted through the API since the migration"));
