@@ -23,7 +23,12 @@ public final class EventSchemas {
     /** Where the build puts docs/asyncapi.yaml and docs/schemas/ on the classpath. */
     public static final String CLASSPATH_ROOT = "contract/";
     public static final String DOCUMENT = CLASSPATH_ROOT + "asyncapi.yaml";
-    private static final String SCHEMAS = CLASSPATH_ROOT + "schemas/";
+    public static final String SCHEMAS = CLASSPATH_ROOT + "schemas/";
+    /** Every file of docs/schemas (a test holds this list equal to the folder): what the API serves at /schemas/. */
+    public static final List<String> FILES = List.of("envelope.json", "profile-data.json", "record-key.json",
+            "profile-created.v1.json", "profile-imported.v1.json", "profile-updated.v1.json", "profile-updated.v2.json",
+            "profile-deleted.v1.json", "conversation-message-posted.v1.json", "profile-change.json", "match-projection.json",
+            "dead-letter-headers.json");
     private static final int MAX_REASON_CHARS = 600;
 
     private static final class Holder {

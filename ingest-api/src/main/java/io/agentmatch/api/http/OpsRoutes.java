@@ -2,6 +2,7 @@ package io.agentmatch.api.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.contract.events.EventSchemas;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -10,16 +11,36 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Liveness (the legacy /health), readiness per dependency, metrics and the OpenAPI description. */
+/**
+ * Liveness (the legacy /health), readiness per dependency, metrics, the OpenAPI description and the
+ * event contract (the AsyncAPI document and its JSON Schemas, the very files the processor checks with).
+ */
 public final class OpsRoutes {
     private final List<DependencyProbe> probes;
     private final PrometheusMeterRegistry registry;
     private final byte[] openApi;
+    private final byte[] asyncApi;
+    private final java.util.Map<String, byte[]> schemas = new java.util.HashMap<>();
 
     public OpsRoutes(List<DependencyProbe> probes, PrometheusMeterRegistry registry) {
         this.probes = List.copyOf(probes);
         this.registry = registry;
         this.openApi = openApiDocument();
+        this.asyncApi = resource("/" + EventSchemas.DOCUMENT);
+        for (String file : EventSchemas.FILES) {
+            schemas.put(file, resource("/" + EventSchemas.SCHEMAS + file));
+        }
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = OpsRoutes.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The OpenAPI description served at /openapi.json (a resource; a test checks it against the route table). */
@@ -81,5 +102,19 @@ public final class OpsRoutes {
 
     public void openApi(Context ctx) {
         ctx.contentType("application/json").result(openApi);
+    }
+
+    /** GET /asyncapi.yaml: the event contract; its schema references resolve against /schemas/. */
+    public void asyncApi(Context ctx) {
+        ctx.contentType("application/yaml; charset=utf-8").result(asyncApi);
+    }
+
+    /** GET /schemas/{file}: one JSON Schema of the event contract, 404 for any other name. */
+    public void schema(Context ctx) {
+        byte[] schema = schemas.get(ctx.pathParam("file"));
+        if (schema == null) {
+            throw ApiError.notFound("no schema " + Params.abbreviate(ctx.pathParam("file")) + "; the schemas: " + EventSchemas.FILES);
+        }
+        ctx.contentType("application/schema+json").result(schema);
     }
 }
