@@ -50,7 +50,9 @@ class ProducerExampleIT {
     void theGuidesProducerWritesEventsThatAreStoredAndMatchable() throws Exception {
         Properties client = new Properties();
         config.kafka().properties().forEach(client::put); // the test stack's security settings, when it has any
-        String[] result = DirectProducer.run(config.kafkaBootstrapServers(), config.topics().profileEvents(), client);
+        // The example is in the unnamed package (copy, compile, run), which named packages reach by reflection only.
+        String[] result = (String[]) Class.forName("DirectProducer").getMethod("run", String.class, String.class, Properties.class)
+                .invoke(null, config.kafkaBootstrapServers(), config.topics().profileEvents(), client);
         String id = result[0];
         long version = Long.parseLong(result[1]);
 
