@@ -36,8 +36,8 @@ public class DirectProducer {
         System.out.println("profile " + result[0] + " updated at version " + result[1]);
     }
 
-    /** Publishes the two events; returns the profile id and the version the update makes. */
-    public static String[] run(String bootstrapServers, String topic, Properties client) throws Exception {
+    /** The producer's settings: your cluster's client settings, then the ones the contract requires. */
+    public static Properties settings(String bootstrapServers, Properties client) {
         Properties props = new Properties();
         props.putAll(client);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -49,10 +49,14 @@ public class DirectProducer {
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return props;
+    }
 
+    /** Publishes the two events; returns the profile id and the version the update makes. */
+    public static String[] run(String bootstrapServers, String topic, Properties client) throws Exception {
         String id = UUID.randomUUID().toString();
         String created = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS).format(LEGACY);
-        try (Producer<String, String> producer = new KafkaProducer<>(props)) {
+        try (Producer<String, String> producer = new KafkaProducer<>(settings(bootstrapServers, client))) {
             String data = "{\"name\":\"Dana\",\"address\":\"0xd1\",\"job\":\"Roofer\",\"averagePrice\":55,"
                     + "\"tags\":[\"roofs\",\"gutters\"],\"location\":[\"Hamburg\",\"DE\"],"
                     + "\"description\":\"Leaking roofs and blocked gutters repaired\"}";

@@ -7,6 +7,7 @@ import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSerde;
 import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
+import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.migrator.LegacyFiles.Check;
 import io.agentmatch.migrator.LegacyFiles.Invalid;
@@ -212,9 +213,7 @@ public final class MigrateCommand implements Callable<Integer> {
                     continue;
                 }
             }
-            EventEnvelope event = EventEnvelope.of(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, id, null,
-                    valid.record().toJson());
-            byte[] value = new EventSerde().serializer().serialize(topic, event);
+            byte[] value = new EventSerde().serializer().serialize(topic, importEvent(valid.record()));
             inFlight.incrementAndGet();
             try {
                 producer.send(new ProducerRecord<>(topic, id, value), (metadata, error) -> {
@@ -234,6 +233,11 @@ public final class MigrateCommand implements Callable<Integer> {
                         + MigratorKafka.rootMessage(e));
             }
         }
+    }
+
+    /** The event a valid legacy file becomes (MigratedEventsTest reads it against the published schema). */
+    static EventEnvelope importEvent(ProfileRecord record) {
+        return EventEnvelope.of(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, record.id(), null, record.toJson());
     }
 
     private int finish(Path dir) throws IOException {
