@@ -4,18 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.ConversationLogFold;
-import io.agentmatch.contract.events.ConversationMessage;
-import io.agentmatch.contract.events.EventPosition;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.MatchProjection;
-import io.agentmatch.contract.events.ProfileLedger;
 import io.agentmatch.contract.events.ProfileLogFold;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.storage.ConversationItems;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
-import io.agentmatch.migrator.EventLog;
-import io.agentmatch.migrator.MigratorKafka;
+import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.kafka.TopicReplay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -30,12 +27,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -45,8 +40,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *   <li>every acknowledged write is in the tables exactly once, as last acknowledged (lost,
  *       duplicated, stale overwrites);</li>
  *   <li>the tables equal the state obtained by replaying the event topics from the beginning with
- *       {@link ProfileLogFold} and {@link ConversationLogFold}, exactly as {@code export --from log}
- *       does, item by item and attribute by attribute (version and origin included);</li>
+ *       {@link ProfileLogFold#replay} and {@link ConversationLogFold#replay}, the folded state that
+ *       {@code export --from log} maps to files, item by item and attribute by attribute (version and
+ *       origin included);</li>
  *   <li>the match projections equal the tables: every live profile has a projection whose fields
  *       match, and no projection exists for an absent profile;</li>
  *   <li>every conversation has exactly the log's messages, in the log's order;</li>
@@ -76,49 +72,29 @@ public final class StateCheck {
     // ------------------------------------------------------------------ the log, folded as the export does
 
     public LogState replayLog() {
+        ProfileLogFold.Folded profileLog;
+        ConversationLogFold.Folded conversationLog;
+        try (TopicReplay replay = replay()) {
+            profileLog = ProfileLogFold.replay(replay, replay.partitions(config.topics().profileEvents()), TopicReplay.Progress.NONE,
+                    key -> true);
+            conversationLog = ConversationLogFold.replay(replay, replay.partitions(config.topics().conversationEvents()),
+                    TopicReplay.Progress.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // The items the processor must have written for that state.
         Map<String, Map<String, AttributeValue>> profiles = new HashMap<>();
-        long[] counts = new long[2];
-        ProfileLogFold profileFold = new ProfileLogFold(new ProfileLogFold.Listener() {
-            @Override
-            public void applied(String id, ProfileLedger.Apply apply, EventPosition position) {
-                if (apply.isDelete()) {
-                    profiles.remove(id);
-                } else {
-                    profiles.put(id, ProfileItems.toItem(apply.record(), position.position(),
-                            apply.next().origin().name().toLowerCase(), apply.next().requestFingerprint()));
-                }
-            }
-
-            @Override
-            public void refused(String key, EventPosition position, String reason) {
-                counts[1]++;
-            }
-        });
-        readTopic(config.topics().profileEvents(), (record, ignored) -> {
-            counts[0]++;
-            profileFold.accept(key(record), record.value(), EventLog.position(record));
-        });
+        profileLog.live().forEach((id, live) -> profiles.put(id, ProfileItems.toItem(live.record(), live.state().version(),
+                live.state().origin().name().toLowerCase(), live.state().requestFingerprint())));
         Map<String, List<Map<String, AttributeValue>>> conversations = new HashMap<>();
-        ConversationLogFold conversationFold = new ConversationLogFold(new ConversationLogFold.Listener() {
-            @Override
-            public void appended(String conversationId, ConversationMessage message, EventPosition position) {
-                conversations.computeIfAbsent(conversationId, k -> new ArrayList<>()).add(ConversationItems.toItem(message));
-            }
-
-            @Override
-            public void refused(String key, EventPosition position, String reason) {
-                counts[1]++;
-            }
-        });
-        readTopic(config.topics().conversationEvents(), (record, ignored) -> {
-            counts[0]++;
-            conversationFold.accept(key(record), record.value(), EventLog.position(record));
-        });
-        return new LogState(profiles, conversations, counts[0], counts[1]);
+        conversationLog.conversations().forEach((id, messages) ->
+                conversations.put(id, messages.stream().map(ConversationItems::toItem).toList()));
+        return new LogState(profiles, conversations, profileLog.events() + conversationLog.events(),
+                profileLog.refused() + conversationLog.refused());
     }
 
-    private static String key(ConsumerRecord<byte[], byte[]> record) {
-        return record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+    private TopicReplay replay() {
+        return TopicReplay.open(KafkaClients.of(config.kafka(), "chaos"), "check", Duration.ofSeconds(20));
     }
 
     // ------------------------------------------------------------------ what is stored
@@ -135,7 +111,7 @@ public final class StateCheck {
         }
         conversations.values().forEach(list -> list.sort(Comparator.comparing(i -> i.get(ConversationItems.TIMESTAMP).s())));
         Map<String, MatchProjection> projections = new HashMap<>();
-        readTopic(config.topics().profileProjections(), (record, ignored) -> {
+        readTopic(config.topics().profileProjections(), record -> {
             String key = new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
             if (record.value() == null) {
                 projections.remove(key);
@@ -148,16 +124,14 @@ public final class StateCheck {
             }
         });
         long[] deadLetters = new long[1];
-        readTopic(config.topics().deadLetters(), (record, ignored) -> deadLetters[0]++);
+        readTopic(config.topics().deadLetters(), record -> deadLetters[0]++);
         return new Stored(profiles, conversations, projections, deadLetters[0]);
     }
 
     /** Reads a whole topic (read_committed) from the beginning up to its end offsets taken now. */
-    void readTopic(String topic, BiConsumer<ConsumerRecord<byte[], byte[]>, Void> handler) {
-        try (KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "chaos-check", null)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            EventLog.replay(consumer, partitions, topic, LOG, record -> handler.accept(record, null));
+    void readTopic(String topic, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        try (TopicReplay replay = replay()) {
+            replay.replay(topic, handler::accept);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

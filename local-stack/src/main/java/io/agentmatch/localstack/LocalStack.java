@@ -291,10 +291,30 @@ public final class LocalStack {
 
     /** What the migrator commands of {@code ./pipeline} run with: the stack's environment, as the migrator's principal. */
     public Map<String, String> migratorEnv() {
+        return migratorEnv(config());
+    }
+
+    /** The environment of a migrator run against {@code config} (an isolated test configuration, say), as the migrator's principal. */
+    public Map<String, String> migratorEnv(PipelineConfig config) {
         StackState state = state();
-        Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config(), state.apiPort(), state.processorHealthPort()));
+        Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config, state.apiPort(), state.processorHealthPort()));
         env.putAll(kafkaClientEnv(ComponentAcls.MIGRATOR));
         return env;
+    }
+
+    /**
+     * The migrator as a program ({@code java -jar migrator-*-all.jar args}, with {@code MIGRATOR_JAVA_OPTS}),
+     * against {@code config}: what the chaos scenarios run, as an operator would. Its output goes to ours.
+     */
+    public ProcessBuilder migrator(PipelineConfig config, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(java(), "-DOPT_OUT_TRACKING=true"));
+        command.addAll(javaOpts(StackSettings.MIGRATOR_JAVA_OPTS));
+        command.add("-jar");
+        command.add(jar("migrator").toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().putAll(migratorEnv(config));
+        return builder;
     }
 
     /** A processor instance: {@code PROCESSOR_STATE_DIR=<home>/data/<name>}, health on {@code healthPort}. */

@@ -7,23 +7,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.ConversationLogFold;
 import io.agentmatch.contract.events.ConversationMessage;
-import io.agentmatch.contract.events.EventPosition;
-import io.agentmatch.contract.events.JsonCodec;
-import io.agentmatch.contract.events.ProfileLedger;
+import io.agentmatch.contract.events.RefusedEvent;
 import io.agentmatch.contract.events.ProfileLogFold;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.storage.ConversationItems;
+import io.agentmatch.contract.kafka.TopicReplay;
 import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.migrator.Reports.Entry;
 import io.agentmatch.migrator.SafePaths.UnsafeIdException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +30,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +80,6 @@ public final class ExportCommand implements Callable<Integer> {
         return command;
     }
     final AtomicLong profilesWritten = new AtomicLong();
-    final AtomicLong fileWrites = new AtomicLong();
     final AtomicLong profilesDeleted = new AtomicLong();
     final AtomicLong conversations = new AtomicLong();
     final AtomicLong messages = new AtomicLong();
@@ -125,24 +118,23 @@ public final class ExportCommand implements Callable<Integer> {
                 invalidEvents.get() == 0 ? "" : ", " + invalidEvents.get() + " invalid events skipped",
                 unsafe.isEmpty() ? "" : ", " + unsafe.size() + " unsafe ids skipped");
         if (report != null) {
-            ObjectNode json = Reports.start("export");
-            json.put("out", dir.toString());
-            json.put("from", from.name());
-            json.put("durationMs", elapsed.toMillis());
-            ObjectNode counts = json.putObject("counts");
-            counts.put("profilesWritten", profilesWritten.get());
-            counts.put("profilesDeleted", profilesDeleted.get());
-            counts.put("conversations", conversations.get());
-            counts.put("messages", messages.get());
-            counts.put("duplicateMessages", duplicates.get());
-            counts.put("invalidEvents", invalidEvents.get());
-            counts.put("heldKeys", heldKeys.get());
-            counts.put("unsafeIds", unsafe.size());
-            json.set("unsafeIds", Reports.entries(unsafe));
-            json.set("invalidEvents", Reports.entries(invalid));
-            Reports.write(report, json);
+            Reports.write(report, "export", result(elapsed));
         }
         return unsafe.isEmpty() ? ExitCodes.OK : ExitCodes.SKIPPED;
+    }
+
+    /** What the report says ({@code --report}): where, the counts, and every record skipped. */
+    record Result(String out, String from, long durationMs, Counts counts, List<Entry> unsafeIds, List<Entry> invalidEvents) {
+    }
+
+    record Counts(long profilesWritten, long profilesDeleted, long conversations, long messages, long duplicateMessages,
+                  long invalidEvents, long heldKeys, long unsafeIds) {
+    }
+
+    Result result(Duration elapsed) {
+        return new Result(dir.toString(), from == null ? From.log.name() : from.name(), elapsed.toMillis(),
+                new Counts(profilesWritten.get(), profilesDeleted.get(), conversations.get(), messages.get(), duplicates.get(),
+                        invalidEvents.get(), heldKeys.get(), unsafe.size()), List.copyOf(unsafe), List.copyOf(invalid));
     }
 
     private static boolean hasEntries(Path dir) throws IOException {
@@ -168,79 +160,59 @@ public final class ExportCommand implements Callable<Integer> {
             profilePartitions = MigratorKafka.partitions(admin, config, profileTopic);
             conversationPartitions = MigratorKafka.partitions(admin, config, conversationTopic);
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "export", null)) {
-            ProfileLogFold profiles = profileFold();
-            long events = EventLog.replay(consumer, profilePartitions, "profile events", LOG, record -> applyProfile(profiles, record));
-            LOG.info("replayed {} profile events of {}: {} profiles current", events, profileTopic, live.size());
-            reportHeld("profile", profiles.held());
+        ProfileLogFold.Folded profiles;
+        ConversationLogFold.Folded conversationLog;
+        try (TopicReplay replay = MigratorKafka.replay(config, "export")) {
+            Progress.OfReplay progress = new Progress.OfReplay("profile events", LOG);
+            profiles = ProfileLogFold.replay(replay, profilePartitions, progress, key -> true);
+            progress.clear();
+            LOG.info("replayed {} profile events of {}: {} profiles current", profiles.events(), profileTopic, profiles.live().size());
+            progress = new Progress.OfReplay("conversation events", LOG);
+            conversationLog = ConversationLogFold.replay(replay, conversationPartitions, progress);
+            progress.clear();
+            LOG.info("replayed {} conversation events of {}", conversationLog.events(), conversationTopic);
+        }
+        writeProfiles(profiles);
+        writeConversations(conversationLog);
+    }
 
-            Path parts = Files.createTempDirectory(dir, ".conversations-");
+    /** The folded profile log as files: each live profile written, each deleted one's file removed. */
+    void writeProfiles(ProfileLogFold.Folded folded) throws IOException {
+        rejected(folded.refused(), folded.refusals());
+        reportHeld("profile", folded.held());
+        for (var entry : folded.states().entrySet()) {
+            String id = entry.getKey();
+            Path target;
             try {
-                Map<String, Path> spooled = new HashMap<>();
-                ConversationLogFold conversationFold = conversationFold(spooled, parts);
-                long conversationEvents = EventLog.replay(consumer, conversationPartitions, "conversation events", LOG,
-                        record -> conversationFold.accept(key(record), record.value(), EventLog.position(record)));
-                LOG.info("replayed {} conversation events of {}", conversationEvents, conversationTopic);
-                reportHeld("conversation", conversationFold.held());
-                for (var entry : spooled.entrySet()) {
-                    writeConversation(entry.getKey(), readParts(entry.getValue()));
-                }
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            } finally {
-                deleteTree(parts);
+                target = SafePaths.child(dir, id, ".json");
+            } catch (UnsafeIdException e) {
+                unsafe(id, e.getMessage());
+                continue;
+            }
+            ProfileLogFold.Profile live = folded.live().get(id);
+            if (live != null) {
+                writeProfile(target, live.record());
+                profilesWritten.incrementAndGet();
+            } else if (entry.getValue().deleted()) {
+                // --force into an earlier export: a profile deleted since is no longer there.
+                Files.deleteIfExists(target);
+                profilesDeleted.incrementAndGet();
             }
         }
     }
 
-    /** Ids whose profile is exported now (not deleted). */
-    private final Set<String> live = new HashSet<>();
-
-    /** The profile fold of the export: the processor's rule ({@link ProfileLogFold}), each applied state written as a file. */
-    ProfileLogFold profileFold() {
-        return new ProfileLogFold(new ProfileLogFold.Listener() {
-            @Override
-            public void applied(String id, ProfileLedger.Apply apply, EventPosition position) {
-                Path target;
-                try {
-                    target = SafePaths.child(dir, id, ".json");
-                } catch (UnsafeIdException e) {
-                    unsafe(id, e.getMessage());
-                    return;
-                }
-                try {
-                    if (apply.isDelete()) {
-                        Files.deleteIfExists(target);
-                        if (live.remove(id)) {
-                            profilesDeleted.incrementAndGet();
-                        }
-                    } else {
-                        writeProfile(target, apply.record());
-                        live.add(id);
-                    }
-                    profilesWritten.set(live.size());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+    /** The folded conversation log as files, one per conversation, messages in the fold's order. */
+    void writeConversations(ConversationLogFold.Folded folded) throws IOException {
+        rejected(folded.refused(), folded.refusals());
+        reportHeld("conversation", folded.held());
+        duplicates.addAndGet(folded.duplicates());
+        for (var entry : folded.conversations().entrySet()) {
+            List<JsonNode> legacy = new ArrayList<>(entry.getValue().size());
+            for (ConversationMessage message : entry.getValue()) {
+                legacy.add(ConversationItems.toLegacyJson(ConversationItems.toItem(message)));
             }
-
-            @Override
-            public void refused(String key, EventPosition position, String reason) {
-                rejected(position, key, reason);
-            }
-        });
-    }
-
-    void applyProfile(ProfileLogFold fold, ConsumerRecord<byte[], byte[]> record) throws IOException {
-        try {
-            fold.accept(key(record), record.value(), EventLog.position(record));
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+            writeConversation(entry.getKey(), legacy);
         }
-    }
-
-    private static String key(ConsumerRecord<byte[], byte[]> record) {
-        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     }
 
     private void reportHeld(String what, Map<String, Long> held) {
@@ -252,15 +224,18 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    private void rejected(EventPosition position, String key, String reason) {
-        long n = invalidEvents.incrementAndGet();
-        String where = position.topic() + "/" + position.partition() + "@" + position.offset();
-        if (invalid.size() < 10_000) {
-            invalid.add(new Entry(where, key, reason));
+    /** Refused events are counted and listed (the fold keeps the first ones), and the first few logged. */
+    private void rejected(long count, List<RefusedEvent> refusals) {
+        for (RefusedEvent refusal : refusals) {
+            if (invalid.size() < ProfileLogFold.KEPT_REFUSALS) {
+                invalid.add(new Entry(refusal.where(), refusal.key(), refusal.reason()));
+            }
+            if (invalid.size() <= MAX_LOGGED_INVALID) {
+                LOG.warn("skipped event {}: {}", refusal.where(), refusal.reason());
+            }
         }
-        if (n <= MAX_LOGGED_INVALID) {
-            LOG.warn("skipped event {}: {}", where, reason);
-        } else if (n == MAX_LOGGED_INVALID + 1) {
+        long before = invalidEvents.getAndAdd(count);
+        if (before <= MAX_LOGGED_INVALID && before + count > MAX_LOGGED_INVALID) {
             LOG.warn("more invalid events are skipped; see the summary (and --report)");
         }
     }
@@ -272,57 +247,6 @@ public final class ExportCommand implements Callable<Integer> {
 
     void writeProfile(Path target, ProfileRecord record) throws IOException {
         SafePaths.writeAtomically(target, PythonJson.toBytes(record.toJson()));
-        fileWrites.incrementAndGet();
-    }
-
-    /** The conversation fold of the export ({@link ConversationLogFold}): each appended message spooled to its part file. */
-    private ConversationLogFold conversationFold(Map<String, Path> spooled, Path parts) {
-        return new ConversationLogFold(new ConversationLogFold.Listener() {
-            @Override
-            public void appended(String conversationId, ConversationMessage message, EventPosition position) {
-                Path part = spooled.get(conversationId);
-                if (part == null) {
-                    try {
-                        SafePaths.child(conversationDir, conversationId, ".json");
-                        part = SafePaths.child(parts, conversationId, ".jsonl");
-                    } catch (UnsafeIdException e) {
-                        unsafe(conversationId, "conversation " + e.getMessage());
-                        return;
-                    }
-                    spooled.put(conversationId, part);
-                }
-                byte[] line = (JsonCodec.toString(ConversationItems.toLegacyJson(ConversationItems.toItem(message))) + "\n")
-                        .getBytes(StandardCharsets.UTF_8);
-                try {
-                    Files.write(part, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-
-            @Override
-            public void duplicate(String conversationId, String messageId) {
-                duplicates.incrementAndGet();
-            }
-
-            @Override
-            public void refused(String key, EventPosition position, String reason) {
-                rejected(position, key, reason);
-            }
-        });
-    }
-
-    private static List<JsonNode> readParts(Path part) throws IOException {
-        List<JsonNode> result = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (!line.isEmpty()) {
-                    result.add(JsonCodec.readTree(line));
-                }
-            }
-        }
-        return result;
     }
 
     void writeConversation(String conversationId, List<JsonNode> conversationMessages) throws IOException {
@@ -340,17 +264,6 @@ public final class ExportCommand implements Callable<Integer> {
         SafePaths.writeAtomically(target, PythonJson.toBytes(node));
         conversations.incrementAndGet();
         messages.addAndGet(conversationMessages.size());
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- from DynamoDB
