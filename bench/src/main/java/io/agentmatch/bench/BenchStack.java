@@ -3,7 +3,9 @@ package io.agentmatch.bench;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.localstack.Await;
 import io.agentmatch.localstack.ComponentSpec;
+import io.agentmatch.localstack.FileTrees;
 import io.agentmatch.localstack.LocalStack;
+import io.agentmatch.localstack.StackReplay;
 import io.agentmatch.localstack.Readiness;
 import io.agentmatch.localstack.StackState;
 import java.io.IOException;
@@ -14,19 +16,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -57,7 +55,7 @@ public final class BenchStack implements AutoCloseable {
         if (stack.recordedState() != null) {
             stack.down();
         }
-        deleteTree(home);
+        FileTrees.delete(home);
         Map<String, String> env = LocalStack.systemEnvironment();
         // Never the developer's ports: any of these the caller did not set is a free port.
         for (String port : List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "DYNAMODB_PORT", "API_PORT", "PROCESSOR_HEALTH_PORT")) {
@@ -101,14 +99,14 @@ public final class BenchStack implements AutoCloseable {
     }
 
     public Map<String, String> env(PipelineConfig config) {
-        return stack.pipelineEnv(config, state().apiPort(), state().processorHealthPort());
+        return stack.specs().pipelineEnv(config, state().apiPort(), state().processorHealthPort());
     }
 
     /** Starts a processor instance on {@code config} and waits for /health; returns its health port. */
     public int startProcessor(String name, PipelineConfig config, Map<String, String> extraEnv) {
         int port = LocalStack.freePort();
         stack.stop(name);
-        ComponentSpec spec = stack.processorSpec(name, config, port, extraEnv);
+        ComponentSpec spec = stack.specs().processor(name, config, port, extraEnv);
         stack.start(spec);
         stack.awaitReady(name, LocalStack.APP_TIMEOUT);
         return port;
@@ -118,7 +116,7 @@ public final class BenchStack implements AutoCloseable {
     public int startApi(String name, PipelineConfig config, Map<String, String> extraEnv) {
         int port = LocalStack.freePort();
         stack.stop(name);
-        ComponentSpec spec = stack.apiSpec(name, config, port, extraEnv);
+        ComponentSpec spec = stack.specs().api(name, config, port, extraEnv);
         stack.start(spec);
         stack.awaitReady(name, Duration.ofMinutes(5));
         return port;
@@ -190,19 +188,17 @@ public final class BenchStack implements AutoCloseable {
         }
     }
 
-    public static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
+    /**
+     * {@code ./pipeline replay} on {@code config}'s namespace ({@link StackReplay}: stop, reset,
+     * wipe, start); returns the processor's health port.
+     */
+    public int replay(PipelineConfig config, Path migratorLog) {
+        int exit = new StackReplay(stack, config, ProcessBuilder.Redirect.appendTo(migratorLog.toFile()))
+                .run(List.of("--yes", "--wait", "90s"));
+        if (exit != 0) {
+            throw new IllegalStateException("replay failed (exit " + exit + "), see " + migratorLog);
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(paths.toList());
-            all.sort(Comparator.reverseOrder());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return stack.state().components().get("processor").port();
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class Faults implements AutoCloseable {
      */
     public Process startMigrator(String... args) throws IOException {
         LOG.info("migrator {}", String.join(" ", args));
-        return stack.localStack().migrator(config, List.of(args)).start();
+        return stack.localStack().specs().migrator(config, List.of(args)).start();
     }
 
     /** Runs the migrator program to its end; returns its exit code, or -1 when it had not ended after {@link #MIGRATOR_TIMEOUT}. */

@@ -42,7 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *   <li>the tables equal the state obtained by replaying the event topics from the beginning with
  *       {@link ProfileLogFold#replay} and {@link ConversationLogFold#replay}, the folded state that
  *       {@code export --from log} maps to files, item by item and attribute by attribute (version and
- *       origin included);</li>
+ *       origin included); every deleted profile has its tombstone, with the delete's version, and no
+ *       other tombstone exists;</li>
  *   <li>the match projections equal the tables: every live profile has a projection whose fields
  *       match, and no projection exists for an absent profile;</li>
  *   <li>every conversation has exactly the log's messages, in the log's order;</li>
@@ -58,13 +59,13 @@ public final class StateCheck {
         this.config = config;
     }
 
-    /** What the log says the tables must hold. */
-    public record LogState(Map<String, Map<String, AttributeValue>> profiles,
+    /** What the log says the tables must hold: live profiles, and the deletes' versions (the tombstones). */
+    public record LogState(Map<String, Map<String, AttributeValue>> profiles, Map<String, Long> tombstones,
                            Map<String, List<Map<String, AttributeValue>>> conversations, long events, long rejected) {
     }
 
-    /** What the tables and the projection topic hold. */
-    public record Stored(Map<String, Map<String, AttributeValue>> profiles,
+    /** What the tables and the projection topic hold; tombstones apart from the profiles, as every reader sees them. */
+    public record Stored(Map<String, Map<String, AttributeValue>> profiles, Map<String, Long> tombstones,
                          Map<String, List<Map<String, AttributeValue>>> conversations,
                          Map<String, MatchProjection> projections, long deadLetters) {
     }
@@ -86,10 +87,17 @@ public final class StateCheck {
         Map<String, Map<String, AttributeValue>> profiles = new HashMap<>();
         profileLog.live().forEach((id, live) -> profiles.put(id, ProfileItems.toItem(live.record(), live.state().version(),
                 live.state().origin().name().toLowerCase(), live.state().requestFingerprint())));
+        // A delete leaves a tombstone at its version (ProfileItems.isTombstone), which every reader hides.
+        Map<String, Long> tombstones = new HashMap<>();
+        profileLog.states().forEach((id, state) -> {
+            if (state.deleted()) {
+                tombstones.put(id, state.version());
+            }
+        });
         Map<String, List<Map<String, AttributeValue>>> conversations = new HashMap<>();
         conversationLog.conversations().forEach((id, messages) ->
                 conversations.put(id, messages.stream().map(ConversationItems::toItem).toList()));
-        return new LogState(profiles, conversations, profileLog.events() + conversationLog.events(),
+        return new LogState(profiles, tombstones, conversations, profileLog.events() + conversationLog.events(),
                 profileLog.refused() + conversationLog.refused());
     }
 
@@ -101,10 +109,16 @@ public final class StateCheck {
 
     public Stored readStored() {
         Map<String, Map<String, AttributeValue>> profiles = new HashMap<>();
+        Map<String, Long> tombstones = new HashMap<>();
         Map<String, List<Map<String, AttributeValue>>> conversations = new HashMap<>();
         try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(30))) {
-            dynamo.scanPaginator(b -> b.tableName(config.profileTable()).consistentRead(true)).items()
-                    .forEach(item -> profiles.put(item.get(ProfileItems.ID).s(), item));
+            dynamo.scanPaginator(b -> b.tableName(config.profileTable()).consistentRead(true)).items().forEach(item -> {
+                if (ProfileItems.isTombstone(item)) {
+                    tombstones.put(item.get(ProfileItems.ID).s(), ProfileItems.versionOf(item));
+                } else {
+                    profiles.put(item.get(ProfileItems.ID).s(), item);
+                }
+            });
             dynamo.scanPaginator(b -> b.tableName(config.conversationTable()).consistentRead(true)).items()
                     .forEach(item -> conversations.computeIfAbsent(item.get(ConversationItems.CONVERSATION_ID).s(),
                             k -> new ArrayList<>()).add(item));
@@ -125,7 +139,7 @@ public final class StateCheck {
         });
         long[] deadLetters = new long[1];
         readTopic(config.topics().deadLetters(), record -> deadLetters[0]++);
-        return new Stored(profiles, conversations, projections, deadLetters[0]);
+        return new Stored(profiles, tombstones, conversations, projections, deadLetters[0]);
     }
 
     /** Reads a whole topic (read_committed) from the beginning up to its end offsets taken now. */
@@ -204,6 +218,16 @@ public final class StateCheck {
             } else if (!normalize(expected).equals(normalize(actual))) {
                 summary.tableVsLog++;
                 summary.example("table item " + id + " differs from the log: " + normalize(actual) + " vs " + normalize(expected));
+            }
+        }
+        Set<String> deleted = new HashSet<>(log.tombstones().keySet());
+        deleted.addAll(stored.tombstones().keySet());
+        for (String id : deleted) {
+            Long expected = log.tombstones().get(id);
+            Long actual = stored.tombstones().get(id);
+            if (!Objects.equals(expected, actual)) {
+                summary.tableVsLog++;
+                summary.example("tombstone of " + id + ": table has version " + actual + ", the log's delete " + expected);
             }
         }
         Set<String> conversations = new HashSet<>(log.conversations().keySet());

@@ -261,10 +261,10 @@ class SecureStackIT {
                 noCredentials.remove("KAFKA_CONFIG_FILE");
                 Map<String, String> wrongPassword = new HashMap<>(stack.localStack().migratorEnv());
                 wrongPassword.put("KAFKA_CONFIG_FILE", wrong.toString());
-                ComponentSpec processor = stack.localStack().processorSpec("processor-refused", config, TestStack.freePort(),
+                ComponentSpec processor = stack.localStack().specs().processor("processor-refused", config, TestStack.freePort(),
                         Map.of("KAFKA_CONFIG_FILE", wrong.toString()));
                 int apiPort = TestStack.freePort();
-                ComponentSpec api = stack.localStack().apiSpec("api-refused", config, apiPort,
+                ComponentSpec api = stack.localStack().specs().api("api-refused", config, apiPort,
                         Map.of("KAFKA_CONFIG_FILE", wrong.toString(), "API_MATCHING", "false"));
                 return new Refusals(
                         CompletableFuture.supplyAsync(() -> refusal("migrator export without credentials (PLAINTEXT)",
@@ -309,7 +309,7 @@ class SecureStackIT {
     @Order(6)
     void theRunnableJarsCarryTheMskIamMechanism() throws IOException {
         for (String module : List.of("processor", "ingest-api", "migrator")) {
-            try (ZipFile jar = new ZipFile(stack.localStack().jar(module).toFile())) {
+            try (ZipFile jar = new ZipFile(stack.localStack().layout().jar(module).toFile())) {
                 assertNotNull(jar.getEntry("software/amazon/msk/auth/iam/IAMLoginModule.class"), module);
                 assertNotNull(jar.getEntry("software/amazon/msk/auth/iam/IAMClientCallbackHandler.class"), module);
             }
@@ -381,13 +381,13 @@ class SecureStackIT {
 
     private static List<String> migrator(String... args) {
         List<String> command = new ArrayList<>(List.of(java(), "-DOPT_OUT_TRACKING=true", "-jar",
-                stack.localStack().jar("migrator").toString()));
+                stack.localStack().layout().jar("migrator").toString()));
         command.addAll(List.of(args));
         return command;
     }
 
     private static List<String> kafkaTool(String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", stack.localStack().kafkaLibs().resolve("*").toString(), mainClass));
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", stack.localStack().layout().kafkaLibs().resolve("*").toString(), mainClass));
         command.addAll(List.of(args));
         return command;
     }

@@ -39,19 +39,22 @@ import io.agentmatch.contract.validation.ProfileIds;
  *     ({@code max.request.size}); set explicitly, so a cluster with other defaults changes nothing.
  *     A record needs up to {@value #RECORD_FRAMING_BYTES} bytes beyond its key, value and headers
  *     (batch and record headers, lz4 framing); our keys are ids of at most {@value #MAX_KEY_BYTES} bytes.</li>
- * <li><b>Dead letter</b>: the original record, whatever wrote it, plus the reason (cut to
- *     {@value #MAX_DEAD_LETTER_REASON_BYTES} bytes) and origin headers, at most
+ * <li><b>Dead letter</b>: the original record, whatever wrote it, its headers included, plus the
+ *     reason (cut to {@value #MAX_DEAD_LETTER_REASON_BYTES} bytes) and origin headers, at most
  *     {@value #DEAD_LETTER_HEADER_BYTES} bytes: the dead-letter topic takes
  *     {@value #DEAD_LETTER_MAX_RECORD_BYTES} bytes, and the processor's producers send that much.
  *     The records the persister derives from an event (its change, its outbox entry) wrap the same
- *     payload in at most {@value #DERIVED_RECORD_FIELDS_BYTES} bytes of other fields, so the persister
- *     applies events of up to {@value #MAX_PROCESSABLE_EVENT_BYTES} bytes and dead-letters larger ones.</li>
+ *     payload in at most {@value #DERIVED_RECORD_FIELDS_BYTES} bytes of other fields and carry the
+ *     trace context, at most {@value #TRACE_HEADER_BYTES} bytes of headers ({@code TraceHeaders}: a
+ *     valid {@code traceparent}, a {@code tracestate} of at most 512 characters, a request id of at
+ *     most 64, whatever the event's own headers were), so the persister applies events of up to
+ *     {@value #MAX_PROCESSABLE_EVENT_BYTES} bytes and dead-letters larger ones.</li>
  * <li><b>Projection</b>: the data's matched fields as in the event, plus the city (a copy of
  *     {@code location[0]}, a GSI key: at most 6 x 2,048 bytes of JSON), the {@value #EMBEDDING_DIMENSIONS}-float
  *     embedding (base64: {@value #EMBEDDING_JSON_BYTES} bytes), the text hash, id and version: at most
- *     {@value #PROJECTION_EXTRA_BYTES} bytes more than the event. So an event may be at most
+ *     {@value #PROJECTION_EXTRA_BYTES} bytes more than the event, and the trace headers. So an event may be at most
  *     {@value #MAX_EVENT_BYTES} bytes (= {@value #KAFKA_MAX_RECORD_BYTES} - {@value #RECORD_FRAMING_BYTES}
- *     - {@value #MAX_KEY_BYTES} - {@value #PROJECTION_EXTRA_BYTES}), and the profile's data JSON at most
+ *     - {@value #MAX_KEY_BYTES} - {@value #PROJECTION_EXTRA_BYTES} - {@value #TRACE_HEADER_BYTES}), and the profile's data JSON at most
  *     {@value #MAX_DATA_JSON_BYTES} bytes; its dead letter then takes at most
  *     {@value #MAX_EVENT_BYTES} + {@value #MAX_KEY_BYTES} + {@value #DEAD_LETTER_HEADER_BYTES} + framing,
  *     well under {@value #DEAD_LETTER_MAX_RECORD_BYTES}.</li>
@@ -99,15 +102,17 @@ public final class Limits {
     public static final int DEAD_LETTER_HEADER_BYTES = 4096;
     public static final int DEAD_LETTER_MAX_RECORD_BYTES = KAFKA_MAX_RECORD_BYTES + DEAD_LETTER_HEADER_BYTES;
     public static final int DERIVED_RECORD_FIELDS_BYTES = 1024;
+    /** The trace context a derived record (change, projection) carries as headers, names included. */
+    public static final int TRACE_HEADER_BYTES = 1024;
     public static final int MAX_PROCESSABLE_EVENT_BYTES =
-            KAFKA_MAX_RECORD_BYTES - RECORD_FRAMING_BYTES - MAX_KEY_BYTES - DERIVED_RECORD_FIELDS_BYTES;
+            KAFKA_MAX_RECORD_BYTES - RECORD_FRAMING_BYTES - MAX_KEY_BYTES - DERIVED_RECORD_FIELDS_BYTES - TRACE_HEADER_BYTES;
 
     // 6. Projection
     public static final int EMBEDDING_DIMENSIONS = 384;
     public static final int EMBEDDING_JSON_BYTES = (EMBEDDING_DIMENSIONS * Float.BYTES + 2) / 3 * 4;
     public static final int PROJECTION_EXTRA_BYTES = 6 * DYNAMODB_MAX_KEY_BYTES + EMBEDDING_JSON_BYTES + 512;
     public static final int MAX_EVENT_BYTES =
-            KAFKA_MAX_RECORD_BYTES - RECORD_FRAMING_BYTES - MAX_KEY_BYTES - PROJECTION_EXTRA_BYTES;
+            KAFKA_MAX_RECORD_BYTES - RECORD_FRAMING_BYTES - MAX_KEY_BYTES - PROJECTION_EXTRA_BYTES - TRACE_HEADER_BYTES;
     public static final int MAX_DATA_JSON_BYTES = MAX_EVENT_BYTES - MAX_EVENT_ENVELOPE_BYTES;
 
     // 7. API body and legacy files

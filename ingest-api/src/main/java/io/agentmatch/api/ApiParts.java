@@ -6,6 +6,7 @@ import io.agentmatch.api.matching.IndexFeed;
 import io.agentmatch.api.storage.ConversationStore;
 import io.agentmatch.api.storage.ProfileStore;
 import io.agentmatch.contract.events.Topics;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.matching.Embedder;
 import io.agentmatch.matching.MatchIndex;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,10 +22,11 @@ import java.util.List;
  * @param matching      the match index, its embedder and its feed; null when matching is off
  * @param probes        what /ready reports on, in order
  * @param closeables    closed after the server stopped, in order (the clients behind the parts)
+ * @param tracing       spans and the trace context of requests (the events' headers come from the events' sink)
  */
 public record ApiParts(EventSink events, ProfileStore profiles, ConversationStore conversations, Topics topics,
                        Matching matching, List<DependencyProbe> probes, PrometheusMeterRegistry registry,
-                       List<AutoCloseable> closeables) {
+                       List<AutoCloseable> closeables, Tracing tracing) {
 
     /** The in-memory match index, the embedder of requests, and what keeps the index current. */
     public record Matching(MatchIndex index, Embedder embedder, IndexFeed feed) {

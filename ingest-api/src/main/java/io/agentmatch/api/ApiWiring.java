@@ -7,13 +7,18 @@ import io.agentmatch.api.matching.ProjectionFollower;
 import io.agentmatch.api.storage.ConversationReader;
 import io.agentmatch.api.storage.DynamoReads;
 import io.agentmatch.api.storage.ProfileReader;
+import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.kafka.KafkaFailures;
+import io.agentmatch.contract.metrics.Meters;
 import io.agentmatch.contract.storage.DynamoClients;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.matching.CachingEmbedder;
 import io.agentmatch.matching.Embedders;
 import io.agentmatch.matching.MatchIndex;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -24,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -41,19 +47,27 @@ public final class ApiWiring {
 
     public static IngestApi start(PipelineConfig config, ApiConfig api) {
         List<AutoCloseable> closeables = new ArrayList<>();
+        Tracing tracing = Tracing.autoconfigure("api", Env.system());
         try {
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            LOG.info(tracing.describe());
+            PrometheusMeterRegistry registry = Meters.forComponent(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "api");
+            closeables.add(Meters.jvm(registry));
             KafkaClients clients = KafkaClients.of(config.kafka(), "api");
             LOG.info(clients.describe());
-            EventPublisher publisher = new EventPublisher(clients, api.kafkaTimeout(), registry);
+            EventPublisher publisher = new EventPublisher(clients, api.kafkaTimeout(), registry, tracing);
             closeables.add(publisher);
             Admin kafkaAdmin = clients.admin("readiness")
                     .tune(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000)
                     .tune(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 2000)
                     .tune(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)
                     .newAdmin();
+            if (kafkaAdmin instanceof AdminClient client) { // Micrometer's binder takes the class Admin.create returns
+                KafkaClientMetrics adminMetrics = new KafkaClientMetrics(client);
+                adminMetrics.bindTo(registry);
+                closeables.add(adminMetrics);
+            }
             closeables.add(kafkaAdmin);
-            DynamoClients dynamoClients = DynamoClients.of(config, "api");
+            DynamoClients dynamoClients = DynamoClients.of(config, "api", registry);
             LOG.info(dynamoClients.describe());
             DynamoDbClient dynamo = dynamoClients.sync(api.dynamoTimeout());
             closeables.add(dynamo);
@@ -62,19 +76,26 @@ public final class ApiWiring {
             ApiParts.Matching matching = null;
             if (api.matching()) {
                 MatchIndex index = new MatchIndex();
+                Gauge.builder("api_match_index_profiles", index, MatchIndex::size)
+                        .description("profiles in this instance's match index").register(registry);
                 matching = new ApiParts.Matching(index, new CachingEmbedder(Embedders.fromEnv(), 1024),
-                        new ProjectionFollower(config, clients, index));
+                        new ProjectionFollower(config, clients, index, registry));
             }
             List<DependencyProbe> probes = new ArrayList<>();
             probes.add(kafkaProbe(kafkaAdmin, config, api.matching()));
             probes.add(probe("dynamodb", () -> dynamo.describeTable(b -> b.tableName(config.profileTable()))));
             probes.add(indexProbe(matching == null ? null : matching.feed()));
 
+            // Last: closed after the producer, so that the spans of the last publications are exported.
+            closeables.add(tracing);
             ApiParts parts = new ApiParts(publisher, new ProfileReader(dynamo, config.profileTable(), reads),
                     new ConversationReader(dynamo, config.conversationTable(), reads), config.topics(), matching,
-                    probes, registry, closeables);
+                    probes, registry, closeables, tracing);
             return IngestApi.start(api, parts);
         } catch (RuntimeException e) {
+            if (!closeables.contains(tracing)) {
+                closeables.add(tracing);
+            }
             for (AutoCloseable closeable : closeables) {
                 try {
                     closeable.close();

@@ -10,20 +10,25 @@ import io.agentmatch.api.http.OpsRoutes;
 import io.agentmatch.api.http.ProfileRoutes;
 import io.agentmatch.api.http.ReadYourWrites;
 import io.agentmatch.api.http.RequestBodies;
+import io.agentmatch.api.http.RequestTracing;
 import io.agentmatch.api.http.Responses;
 import io.agentmatch.api.http.TokenAuth;
 import io.agentmatch.contract.config.PipelineConfig;
+import io.agentmatch.contract.metrics.Meters;
+import io.agentmatch.contract.trace.Traced;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.DispatcherType;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +76,9 @@ public final class IngestApi implements AutoCloseable {
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = true;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            // First of all, so that every answer (a 401 too) has its request id and every log line its trace.
+            cfg.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                    new FilterHolder(new RequestTracing(parts.tracing())), "/*", EnumSet.of(DispatcherType.REQUEST)));
             cfg.requestLogger.http(this::logRequest);
 
             cfg.routes.before(auth::check);
@@ -203,10 +211,15 @@ public final class IngestApi implements AutoCloseable {
             route = "unmatched";
         }
         int status = ctx.statusCode();
-        Timer.builder("api_http_requests").tag("route", route).tag("method", ctx.method().name())
-                .tag("status", Integer.toString(status)).publishPercentiles(0.5, 0.99)
+        Meters.latency("api_http_requests", "HTTP requests by route template, method and status").tag("route", route)
+                .tag("method", ctx.method().name()).tag("status", Integer.toString(status))
                 .register(parts.registry()).record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
-        ACCESS.info("{} {} {} {}ms", ctx.method(), ctx.path(), status, String.format("%.1f", ms));
+        Traced traced = RequestTracing.of(ctx);
+        // Wherever the request ended (an async answer ends on another thread): its ids in this line's MDC.
+        try (Traced.In in = traced == null ? null : traced.enter()) {
+            ACCESS.info("{} {} {} {}ms", ctx.method(), ctx.path(), status, String.format("%.1f", ms));
+        }
+        RequestTracing.finish(traced, ctx.method().name(), route, status);
     }
 
     /** Whether the answer is not yet one of ours (ours are always JSON): then the error handler writes it. */

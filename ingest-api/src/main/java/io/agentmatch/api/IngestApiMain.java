@@ -4,6 +4,7 @@ import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.LoggingSettings;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.config.SettingsCatalog;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.matching.ModelSettings;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -15,7 +16,7 @@ public final class IngestApiMain {
 
     /** Every setting the API reads: logged at start, checked against the README. */
     public static final SettingsCatalog SETTINGS = SettingsCatalog.of("api", PipelineConfig.SETTINGS,
-            ApiConfig.SETTINGS, ModelSettings.SETTINGS, LoggingSettings.SETTINGS);
+            ApiConfig.SETTINGS, ModelSettings.SETTINGS, LoggingSettings.SETTINGS, Tracing.SETTINGS);
 
     private IngestApiMain() {
     }
@@ -25,6 +26,7 @@ public final class IngestApiMain {
         IngestApi api;
         try {
             LOG.info(SETTINGS.describe(env));
+            LoggingSettings.LOG_FORMAT.read(env);
             api = IngestApi.start(PipelineConfig.fromEnv(env), ApiConfig.fromEnv(env));
         } catch (RuntimeException e) {
             LOG.error("ingest API failed to start: {}", e.getMessage());

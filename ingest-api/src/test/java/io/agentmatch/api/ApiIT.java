@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.JsonCodec;
+import io.agentmatch.contract.storage.DynamoClients;
+import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.localstack.Await;
 import io.agentmatch.localstack.TestStack;
 import io.agentmatch.processor.ProcessorApp;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The API end to end on the real broker and dynalite, with the real processor. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -261,6 +264,50 @@ class ApiIT {
         assertEquals(202, http.delete("/profiles/" + id).status());
         Await.until("deleted profile gone", VISIBLE, () -> http.get("/retrieve/" + id).status() == 404);
         assertEquals(404, http.delete("/profiles/" + id).status());
+    }
+
+    @Test
+    @Order(6)
+    void aDeletedProfileLeavesATombstoneThatNoReadRouteShows() {
+        String job = "TombstoneKeeper" + System.nanoTime();
+        String city = "Atlantis" + System.nanoTime();
+        String id = store("{\"name\":\"Dora\",\"job\":\"" + job + "\",\"location\":[\"" + city + "\",\"XX\"]}");
+        retrieveWhenVisible(id);
+        Http.Response deleted = http.delete("/profiles/" + id);
+        assertEquals(202, deleted.status(), deleted.body());
+        long version = deleted.json().get("version").asLong();
+        try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(10))) {
+            Await.until("the delete's tombstone is stored", VISIBLE, () -> {
+                var item = dynamo.getItem(b -> b.tableName(config.profileTable()).key(ProfileItems.key(id)).consistentRead(true)).item();
+                return ProfileItems.isTombstone(item) && ProfileItems.versionOf(item) == version;
+            });
+        }
+        assertEquals(404, http.get("/retrieve/" + id).status());
+        assertEquals(404, http.get("/retrieve/" + id + "?wait=100&minVersion=" + version).status());
+        assertFalse(contains(http.get("/list").json().get("ids"), id), "/list");
+        assertFalse(allPages("/list?limit=5", "ids").contains(id), "/list, paged");
+        assertFalse(allPages("/profiles?limit=5", "profiles").contains(id), "/profiles, a Scan");
+        JsonNode byJob = http.get("/profiles?job=" + job).json();
+        assertEquals(0, byJob.get("count").asInt(), "the job index: " + byJob);
+        JsonNode byCity = http.get("/profiles?location=" + city).json();
+        assertEquals(0, byCity.get("count").asInt(), "the location index: " + byCity);
+        assertEquals(404, http.put("/profiles/" + id, "{\"name\":\"back\"}").status(), "no update of a deleted profile");
+        assertEquals(404, http.delete("/profiles/" + id).status());
+    }
+
+    /** Every id of every page of a paginated route ({@code field}: the array of ids or of profiles). */
+    private static Set<String> allPages(String route, String field) {
+        Set<String> ids = new HashSet<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = http.get(route + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            JsonNode items = page.get(field);
+            items.forEach(item -> ids.add(item.isTextual() ? item.asText() : item.get("id").asText()));
+            cursor = page.has("next_cursor") ? page.get("next_cursor").asText() : null;
+            pages++;
+        } while (cursor != null && pages < 10_000);
+        return ids;
     }
 
     @Test

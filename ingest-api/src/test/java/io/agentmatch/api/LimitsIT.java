@@ -16,6 +16,7 @@ import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.localstack.Await;
 import io.agentmatch.localstack.TestStack;
 import io.agentmatch.processor.ProcessorApp;
@@ -152,7 +153,8 @@ class LimitsIT {
             admin.createTopics(List.of(new NewTopic(smallTopic, 1, config.replicationFactor())
                     .configs(Map.of("max.message.bytes", "4096")))).all().get();
         }
-        try (EventPublisher publisher = new EventPublisher(KafkaClients.of(config.kafka(), "limits-it"), Duration.ofSeconds(4), new SimpleMeterRegistry())) {
+        try (EventPublisher publisher = new EventPublisher(KafkaClients.of(config.kafka(), "limits-it"), Duration.ofSeconds(4), new SimpleMeterRegistry(),
+                Tracing.idsOnly())) {
             CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
                     () -> publisher.publish(smallTopic, event(incompressible(20_000))).join());
             ApiError error = (ApiError) refused.getCause();

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The command line behind {@code ./pipeline}: {@code up}, {@code down}, {@code status},
  * {@code start|stop|kill <component>}, {@code env} (the stack's environment as shell exports),
- * {@code processors} (names of the recorded processor instances). Home: {@code PIPELINE_HOME}
+ * {@code replay [migrator args]} ({@link StackReplay}). Home: {@code PIPELINE_HOME}
  * (default {@code <repo>/.pipeline}).
  */
 public final class LocalStackMain {
@@ -33,7 +33,7 @@ public final class LocalStackMain {
 
     static int run(String[] args) {
         if (args.length == 0) {
-            System.err.println("usage: LocalStackMain up|down|status|start <c>|stop <c>|kill <c>|env|processors");
+            System.err.println("usage: LocalStackMain up|down|status|start <c>|stop <c>|kill <c>|env|replay [args]");
             return 2;
         }
         Path repo = LocalStack.findRepoRoot();
@@ -80,15 +80,7 @@ public final class LocalStackMain {
                 stack.migratorEnv().forEach((k, v) -> System.out.println("export " + k + "=" + shellQuote(v)));
                 yield 0;
             }
-            case "processors" -> {
-                StackState state = stack.recordedState();
-                if (state != null) {
-                    state.components().values().stream().filter(s -> s.kind() == Kind.PROCESSOR)
-                            .forEach(s -> System.out.println(s.name() + " " + (stack.processes().isRunning(s) ? "running" : "stopped")
-                                    + " " + s.env().getOrDefault("PROCESSOR_STATE_DIR", "")));
-                }
-                yield 0;
-            }
+            case "replay" -> new StackReplay(stack, stack.config(), ProcessBuilder.Redirect.INHERIT).run(rest);
             default -> {
                 System.err.println("unknown command " + args[0]);
                 yield 2;

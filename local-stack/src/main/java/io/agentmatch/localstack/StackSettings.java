@@ -38,12 +38,14 @@ public final class StackSettings {
             "read by ./pipeline: JVM options of the benchmark driver");
     public static final Setting<String> PIPELINE_CHAOS_HOME = Setting.text("PIPELINE_CHAOS_HOME", ".pipeline-chaos",
             "read by ./pipeline: the chaos suite's own stack home");
+    public static final Setting<Boolean> PIPELINE_CHAOS_HOME_KEEP = Setting.flag("PIPELINE_CHAOS_HOME_KEEP", false,
+            "read by ./pipeline: chaos runs on PIPELINE_HOME even when it is the developer's .pipeline");
     public static final Setting<String> CHAOS_JAVA_OPTS = Setting.text("CHAOS_JAVA_OPTS", "",
             "read by ./pipeline: JVM options of the chaos driver");
 
     public static final List<Setting<?>> SETTINGS = List.of(PIPELINE_HOME, KafkaConnection.LOCAL_PORT, KAFKA_CONTROLLER_PORT,
             LOCAL_KAFKA_SECURITY, DYNAMODB_PORT, PROCESSOR_JAVA_OPTS, API_JAVA_OPTS, NODE_BINARY, STACK_MODE, TEST_STACK_REAL_AWS,
-            PIPELINE_SKIP_BUILD, MIGRATOR_JAVA_OPTS, BENCH_HOME, BENCH_JAVA_OPTS, PIPELINE_CHAOS_HOME, CHAOS_JAVA_OPTS);
+            PIPELINE_SKIP_BUILD, MIGRATOR_JAVA_OPTS, BENCH_HOME, BENCH_JAVA_OPTS, PIPELINE_CHAOS_HOME, PIPELINE_CHAOS_HOME_KEEP, CHAOS_JAVA_OPTS);
 
     private StackSettings() {
     }

@@ -6,12 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -114,9 +111,9 @@ public final class TestStack {
     /** A fresh stack in this home: whatever ran there stopped, new ports, empty data (an old Kafka log knows old ports). */
     private void startFresh(Map<String, String> environment) {
         stack.down();
-        deleteTree(stack.home().resolve("data"));
-        deleteTree(stack.home().resolve("kafka"));
-        deleteTree(SecureBroker.clientsDir(stack.home()));
+        FileTrees.delete(stack.home().resolve("data"));
+        FileTrees.delete(stack.home().resolve("kafka"));
+        FileTrees.delete(SecureBroker.clientsDir(stack.home()));
         stack.configure(environment, LocalStack.PortPolicy.FREE);
         stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
     }
@@ -152,7 +149,7 @@ public final class TestStack {
     private void checkDynaliteInstalled() {
         Map<String, String> env = testEnvironment();
         boolean local = !env.containsKey("DYNAMODB_ENDPOINT") && !env.containsKey("AWS_REGION");
-        if (local && !Files.isRegularFile(stack.dynaliteCli())) {
+        if (local && !Files.isRegularFile(stack.layout().dynaliteCli())) {
             throw new IllegalStateException("dynalite is not installed: run `npm ci --prefix "
                     + stack.repo().resolve("local-stack") + "` (./pipeline test does it)");
         }
@@ -303,7 +300,7 @@ public final class TestStack {
 
     public RunningComponent startProcessor(PipelineConfig config, String instanceName, Map<String, String> extraEnv) {
         int port = LocalStack.freePort();
-        return run(stack.processorSpec(instanceName, config, port, extraEnv), port);
+        return run(stack.specs().processor(instanceName, config, port, extraEnv), port);
     }
 
     /** Runs {@code ingest-api/target/ingest-api-*-all.jar} for {@code config} on {@code port}; returns once /ready answers 200. */
@@ -312,7 +309,7 @@ public final class TestStack {
     }
 
     public RunningComponent startApi(PipelineConfig config, String instanceName, int port, Map<String, String> extraEnv) {
-        return run(stack.apiSpec(instanceName, config, port, extraEnv), port);
+        return run(stack.specs().api(instanceName, config, port, extraEnv), port);
     }
 
     private RunningComponent run(ComponentSpec spec, int port) {
@@ -343,29 +340,6 @@ public final class TestStack {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
         }
     }
 }

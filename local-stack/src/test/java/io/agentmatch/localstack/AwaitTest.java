@@ -26,7 +26,7 @@ class AwaitTest {
     void serverPropertiesAreSingleNodeKraft() {
         StackState state = new StackState("/r", "/h", true, "127.0.0.1:1", 1, 2, true, "http://127.0.0.1:3", 3,
                 "us-east-1", 4, 5, null, null);
-        String props = LocalStack.serverProperties(state, java.nio.file.Path.of("/h/data/kafka"));
+        String props = BrokerSetup.serverProperties(state, java.nio.file.Path.of("/h/data/kafka"));
         assertTrue(props.contains("process.roles=broker,controller"));
         assertTrue(props.contains("controller.quorum.bootstrap.servers=127.0.0.1:2"));
         assertTrue(props.contains("auto.create.topics.enable=false"));

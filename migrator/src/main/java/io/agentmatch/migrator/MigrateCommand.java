@@ -1,6 +1,7 @@
 package io.agentmatch.migrator;
 
 import io.agentmatch.contract.Limits;
+import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSerde;
@@ -8,11 +9,15 @@ import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.storage.ProfileItems;
+import io.agentmatch.contract.trace.Traced;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.migrator.LegacyFiles.Check;
 import io.agentmatch.migrator.LegacyFiles.Invalid;
 import io.agentmatch.migrator.LegacyFiles.NotAFile;
 import io.agentmatch.migrator.LegacyFiles.Valid;
 import io.agentmatch.migrator.Reports.Entry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -31,6 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -74,6 +81,9 @@ public final class MigrateCommand implements Callable<Integer> {
     private final AtomicReference<String> fatal = new AtomicReference<>();
 
     private Progress progress;
+    /** The run's span, and the trace headers every event of the run carries. */
+    private Traced run;
+    private Header[] traceHeaders;
 
     @Override
     public Integer call() throws Exception {
@@ -91,9 +101,25 @@ public final class MigrateCommand implements Callable<Integer> {
             return ExitCodes.FATAL;
         }
         String topic = config.topics().profileEvents();
-        LOG.info("migrate {}: {} *.json entries{}", dir, total,
-                dryRun ? " (dry run: validating only, nothing is published)" : " -> topic " + topic);
+        // One trace per run: every event carries the run's span as its parent, so the processor's work on
+        // a migration is one trace, and every line logged meanwhile has its trace id.
+        Tracing tracing = Tracing.autoconfigure("migrator", Env.system());
+        run = tracing.start("migrate", SpanKind.PRODUCER, Context.root())
+                .attribute("messaging.system", "kafka")
+                .attribute("messaging.destination.name", topic)
+                .attribute("agentmatch.migrate.source", dir.toString());
+        traceHeaders = run.recordHeaders().toArray();
+        try (Traced.In in = run.enter()) {
+            LOG.info("migrate {}: {} *.json entries{} (trace {})", dir, total,
+                    dryRun ? " (dry run: validating only, nothing is published)" : " -> topic " + topic, run.traceId());
+            return migrate(config, dir, total, topic);
+        } finally {
+            run.end();
+            tracing.close();
+        }
+    }
 
+    private Integer migrate(PipelineConfig config, Path dir, long total, String topic) throws Exception {
         KafkaProducer<String, byte[]> producer = null;
         DynamoDbClient dynamo = null;
         ThreadPoolExecutor publisher = null;
@@ -183,7 +209,7 @@ public final class MigrateCommand implements Callable<Integer> {
             if (fatal.get() != null) {
                 return;
             }
-            try {
+            try (Traced.In in = run.enter()) {
                 publish(table, producer, topic, batch);
             } catch (MigratorKafka.KafkaUnavailableException | ProfileTable.DynamoUnavailableException e) {
                 fatal.compareAndSet(null, e.getMessage());
@@ -215,7 +241,7 @@ public final class MigrateCommand implements Callable<Integer> {
             byte[] value = new EventSerde().serializer().serialize(topic, importEvent(valid.record()));
             inFlight.incrementAndGet();
             try {
-                producer.send(new ProducerRecord<>(topic, id, value), (metadata, error) -> {
+                producer.send(new ProducerRecord<>(topic, null, id, value, new RecordHeaders(traceHeaders)), (metadata, error) -> {
                     if (error == null) {
                         published.incrementAndGet();
                     } else {
@@ -239,9 +265,12 @@ public final class MigrateCommand implements Callable<Integer> {
         return EventEnvelope.of(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, record.id(), null, record.toJson());
     }
 
-    /** What the report says ({@code --report}); {@code fatalError} and {@code counts.abandoned} only when the run stopped. */
-    record Result(String source, boolean dryRun, long durationMs, Counts counts, String fatalError, List<Entry> skipped,
-                  List<Entry> kept, List<Entry> failed) {
+    /**
+     * What the report says ({@code --report}): {@code traceId} the run's trace (when tracing is on),
+     * {@code fatalError} and {@code counts.abandoned} only when the run stopped.
+     */
+    record Result(String source, boolean dryRun, long durationMs, String traceId, Counts counts, String fatalError,
+                  List<Entry> skipped, List<Entry> kept, List<Entry> failed) {
     }
 
     /** A dry run counts the valid files; a real one what became of them. */
@@ -257,8 +286,8 @@ public final class MigrateCommand implements Callable<Integer> {
                 ? new Counts(seen.get(), wouldPublish.get(), null, null, null, skipped.size(), failed.size(), abandoned)
                 : new Counts(seen.get(), null, published.get(), unchanged.get(), (long) kept.size(), skipped.size(), failed.size(),
                         abandoned);
-        return new Result(dir.toString(), dryRun, elapsed.toMillis(), counts, fatalError, sorted(skipped), sorted(kept),
-                sorted(failed));
+        return new Result(dir.toString(), dryRun, elapsed.toMillis(), run == null ? null : run.traceId(), counts, fatalError,
+                sorted(skipped), sorted(kept), sorted(failed));
     }
 
     private int finish(Path dir) throws IOException {

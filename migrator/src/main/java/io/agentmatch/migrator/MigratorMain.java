@@ -1,9 +1,11 @@
 package io.agentmatch.migrator;
 
 import io.agentmatch.contract.config.Env;
+import io.agentmatch.contract.config.LoggingSettings;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.config.Setting;
 import io.agentmatch.contract.config.SettingsCatalog;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.matching.ModelSettings;
 import java.util.List;
 import org.slf4j.Logger;
@@ -38,7 +40,7 @@ public final class MigratorMain implements Runnable {
 
     /** Every setting the migrator reads: logged when a command starts, checked against the README. */
     public static final SettingsCatalog SETTINGS = SettingsCatalog.of("migrator", PipelineConfig.SETTINGS,
-            ModelSettings.SETTINGS, List.of(LOG_LEVEL));
+            ModelSettings.SETTINGS, List.of(LOG_LEVEL, LoggingSettings.LOG_FORMAT), Tracing.SETTINGS);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -90,6 +92,7 @@ public final class MigratorMain implements Runnable {
         }
         Env env = Env.system();
         LOG.info(SETTINGS.describe(env));
+        LoggingSettings.LOG_FORMAT.read(env);
         PipelineConfig config = PipelineConfig.fromEnv(env);
         LOG.info(MigratorKafka.clients(config).describe());
         return config;

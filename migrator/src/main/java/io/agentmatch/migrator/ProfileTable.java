@@ -19,7 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
-/** Batched reads of the profile table: BatchGetItem (100 keys, unprocessed keys retried) and parallel Scan. */
+/**
+ * Batched reads of the profile table: BatchGetItem (100 keys, unprocessed keys retried) and parallel
+ * Scan. A deleted profile's tombstone is never returned: absent from {@link #getAll}, filtered out of
+ * {@link #scan}.
+ */
 public final class ProfileTable {
     public static final int BATCH = 100;
     private static final int MAX_ATTEMPTS = 12;
@@ -59,7 +63,7 @@ public final class ProfileTable {
         }
     }
 
-    /** The current items of {@code ids} (at most {@link #BATCH}, no duplicates), by id; absent ids are absent. */
+    /** The current items of {@code ids} (at most {@link #BATCH}, no duplicates), by id; absent and deleted ids are absent. */
     public Map<String, Map<String, AttributeValue>> getAll(List<String> ids) {
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
         if (ids.isEmpty()) {
@@ -85,21 +89,28 @@ public final class ProfileTable {
             } catch (SdkException e) {
                 throw unavailable(e);
             }
-            response.responses().getOrDefault(table, List.of())
+            response.responses().getOrDefault(table, List.of()).stream().filter(item -> !ProfileItems.isTombstone(item))
                     .forEach(item -> found.put(item.get(ProfileItems.ID).s(), item));
             request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
         }
         return found;
     }
 
-    /** Every item, read by a parallel Scan with {@code segments} segments, all pages. */
+    /** Every live profile (no tombstone), read by a parallel Scan with {@code segments} segments, all pages. */
     public void scan(int segments, String projection, Map<String, String> names,
                      Consumer<Map<String, AttributeValue>> sink) {
-        scanTable(dynamo, config, table, segments, projection, names, sink);
+        scanTable(dynamo, config, table, segments, projection, ProfileItems.LIVE_ONLY,
+                ProfileItems.withLiveOnlyNames(names == null ? Map.of() : names), sink);
     }
 
     static void scanTable(DynamoDbClient dynamo, PipelineConfig config, String table, int segments, String projection,
                           Map<String, String> names, Consumer<Map<String, AttributeValue>> sink) {
+        scanTable(dynamo, config, table, segments, projection, null, names, sink);
+    }
+
+    private static void scanTable(DynamoDbClient dynamo, PipelineConfig config, String table, int segments,
+                                  String projection, String filter, Map<String, String> names,
+                                  Consumer<Map<String, AttributeValue>> sink) {
         List<Thread> threads = new ArrayList<>();
         List<RuntimeException> errors = new ArrayList<>();
         for (int segment = 0; segment < segments; segment++) {
@@ -112,6 +123,9 @@ public final class ProfileTable {
                                 .segment(s).totalSegments(segments).exclusiveStartKey(start);
                         if (projection != null) {
                             builder.projectionExpression(projection);
+                        }
+                        if (filter != null) {
+                            builder.filterExpression(filter);
                         }
                         if (names != null && !names.isEmpty()) {
                             builder.expressionAttributeNames(names);

@@ -12,21 +12,26 @@ import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.JsonCodec;
+import io.agentmatch.contract.kafka.TopicReplay;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.provision.Provisioner;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
+import io.agentmatch.contract.trace.TraceHeaders;
 import io.agentmatch.localstack.TestStack;
 import io.agentmatch.processor.ProcessorApp;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +78,7 @@ class MigratorRoundTripIT {
         JsonNode first = read(report1);
         assertCounts(first, 312, 306, 0, 0, 6);
         first.get("skipped").forEach(e -> assertTrue(e.get("reason").asText().length() > 5, e.toString()));
+        assertOneTracePerRun(first.get("traceId").asText(), 306);
 
         // Conversations travel too: three messages, two in the same microsecond.
         try (KafkaProducer<String, byte[]> producer = MigratorKafka.producer(config, "it")) {
@@ -186,6 +192,23 @@ class MigratorRoundTripIT {
         assertEquals(conversationFromLog, read(rollback.resolve("conversations/" + CONVERSATION + ".json")));
         assertEquals(ExitCodes.FATAL, MigratorMain.run(config, "export", "--out", tmp.resolve("x").toString(), "--from", "dynamodb"),
                 "the tables are gone: a clear fatal error");
+    }
+
+    /** Every event of the run names the run's span as its parent: the processor's work on a migration is one trace. */
+    private static void assertOneTracePerRun(String traceId, int events) throws Exception {
+        assertTrue(traceId.matches("[0-9a-f]{32}"), traceId);
+        Set<String> parents = new HashSet<>();
+        try (TopicReplay replay = MigratorKafka.replay(config, "it-trace");
+             var admin = MigratorKafka.admin(config)) {
+            long read = replay.replay(MigratorKafka.partitions(admin, config, config.topics().profileEvents()),
+                    TopicReplay.Progress.NONE, record -> {
+                        Header header = record.headers().lastHeader(TraceHeaders.TRACEPARENT);
+                        parents.add(header == null ? "(none)" : new String(header.value(), StandardCharsets.UTF_8));
+                    });
+            assertEquals(events, read);
+        }
+        assertEquals(1, parents.size(), parents.toString());
+        assertTrue(parents.iterator().next().startsWith("00-" + traceId + "-"), parents.toString());
     }
 
     private static void assertCounts(JsonNode report, int seen, int published, int unchanged, int kept, int skipped) {

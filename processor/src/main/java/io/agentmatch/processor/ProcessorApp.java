@@ -8,8 +8,10 @@ import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.kafka.KafkaFailures;
 import io.agentmatch.contract.provision.Provisioner;
 import io.agentmatch.contract.storage.DynamoClients;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.matching.Embedder;
 import io.agentmatch.matching.Embedders;
+import io.agentmatch.processor.health.ConsumerLag;
 import io.agentmatch.processor.health.HealthServer;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.persist.PersistTopology;
@@ -46,26 +48,39 @@ public final class ProcessorApp implements AutoCloseable {
 
     private final ProcessorMetrics metrics = new ProcessorMetrics();
     private final DynamoDbAsyncClient dynamo;
+    private final DynamoWriter writer;
     private final KafkaStreams persister;
     private final KafkaStreams projector;
+    private final ConsumerLag consumerLag;
     private final HealthServer health;
+    /** Spans of the events and changes processed; closed last, so that the last spans are exported. */
+    private final Tracing tracing;
     /** Set when Kafka refused this processor's credentials or ACLs: permanent until someone fixes them. */
     private volatile String kafkaRefusal;
     private volatile Consumer<String> onKafkaRefusal = message -> { };
 
     private ProcessorApp(PipelineConfig config, ProcessorSettings settings, Embedder embedder) throws IOException {
+        metrics.bindProcess();
         KafkaClients clients = KafkaClients.of(config.kafka(), "processor");
         LOG.info(clients.describe());
-        DynamoClients dynamoClients = DynamoClients.of(config, "processor");
+        DynamoClients dynamoClients = DynamoClients.of(config, "processor", metrics.registry());
         LOG.info(dynamoClients.describe());
         ensureTopicsAndTables(config, clients, dynamoClients);
         Topics topics = config.topics();
-        dynamo = dynamoClients.async(Duration.ofSeconds(10), 64);
-        DynamoWriter writer = new DynamoWriter(dynamo, config.profileTable(), config.conversationTable(), metrics);
+        metrics.expect(List.of(topics.profileEvents(), topics.conversationEvents(), topics.profileChanges()),
+                List.of(config.profileTable(), config.conversationTable()));
+        // Room for every call the tasks may have in flight (each task of either event topic bounds its own),
+        // so none waits for a connection.
+        int maxInFlight = settings.persist().maxInFlight();
+        dynamo = dynamoClients.async(Duration.ofSeconds(10), Math.max(64, 2 * config.topicPartitions() * maxInFlight));
+        metrics.dynamoMaxInFlight(maxInFlight);
+        writer = new DynamoWriter(dynamo, config.profileTable(), config.conversationTable(), metrics);
+        tracing = Tracing.autoconfigure("processor", Env.system());
+        LOG.info(tracing.describe());
 
         Properties persistProps = streamsSpec(clients, "persister", config.processorApplicationId(),
                 settings.stateDir().resolve("persist"), settings.streamThreads(), config.replicationFactor()).properties();
-        persister = start("persister", PersistTopology.build(topics, writer, metrics, settings.persist()), persistProps);
+        persister = start("persister", PersistTopology.build(topics, writer, metrics, settings.persist(), tracing), persistProps);
 
         if (settings.projections()) {
             Properties projectProps = streamsSpec(clients, "projector", config.groups().projector(),
@@ -75,12 +90,19 @@ public final class ProcessorApp implements AutoCloseable {
                     .require(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE)
                     .properties();
             Topology projectTopology = ProjectTopology.build(topics, embedder != null ? embedder : Embedders.fromEnv(), metrics,
-                    settings.embeddingBatchSize(), settings.embeddingFlushInterval(), projectProps);
+                    settings.embeddingBatchSize(), settings.embeddingFlushInterval(), projectProps, tracing);
             projector = start("projector", projectTopology, projectProps);
         } else {
             projector = null;
         }
-        metrics.consumerLag(config.processorApplicationId(), () -> lag(persister));
+        List<ConsumerLag.Application> applications = new ArrayList<>(List.of(new ConsumerLag.Application("persister",
+                config.groups().persister(), List.of(topics.profileEvents(), topics.conversationEvents()))));
+        if (projector != null) {
+            applications.add(new ConsumerLag.Application("projector", config.groups().projector(), List.of(topics.profileChanges())));
+        }
+        consumerLag = new ConsumerLag(clients.admin("consumer-lag").newAdmin(), applications);
+        applications.forEach(app -> metrics.consumerLag(app.name(), () -> consumerLag.lag(app.name())));
+        metrics.health(this::health, this::readiness);
         health = settings.healthPort() < 0 ? null
                 : new HealthServer("127.0.0.1", settings.healthPort(), this::health, this::readiness, metrics);
         LOG.info("processor started: application {}, state in {}, health on port {}", config.processorApplicationId(),
@@ -107,6 +129,7 @@ public final class ProcessorApp implements AutoCloseable {
 
     private KafkaStreams start(String name, Topology topology, Properties props) {
         KafkaStreams streams = new KafkaStreams(topology, props);
+        metrics.bindStreams(name, streams, () -> isAlive(streams));
         streams.setUncaughtExceptionHandler(error -> {
             var refusal = KafkaFailures.securityProblem(error);
             if (refusal.isPresent()) {
@@ -206,12 +229,17 @@ public final class ProcessorApp implements AutoCloseable {
     }
 
     private static void check(String name, KafkaStreams streams, List<String> problems) {
+        if (!isAlive(streams)) {
+            problems.add(name + " is " + streams.state());
+        }
+    }
+
+    /** RUNNING or REBALANCING, and no stream thread dead. */
+    private static boolean isAlive(KafkaStreams streams) {
         KafkaStreams.State state = streams.state();
         boolean threadsAlive = streams.metadataForLocalThreads().stream()
                 .noneMatch(thread -> thread.threadState().equals("DEAD"));
-        if (!(state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING) || !threadsAlive) {
-            problems.add(name + " is " + state);
-        }
+        return (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING) && threadsAlive;
     }
 
     /** Whether both applications have started processing (RUNNING). */
@@ -228,13 +256,6 @@ public final class ProcessorApp implements AutoCloseable {
         return metrics;
     }
 
-    private static double lag(KafkaStreams streams) {
-        return streams.metrics().entrySet().stream()
-                .filter(e -> e.getKey().name().equals("records-lag") && e.getKey().group().equals("consumer-fetch-manager-metrics"))
-                .mapToDouble(e -> e.getValue().metricValue() instanceof Number n ? Math.max(0, n.doubleValue()) : 0)
-                .sum();
-    }
-
     @Override
     public void close() {
         if (health != null) {
@@ -248,7 +269,11 @@ public final class ProcessorApp implements AutoCloseable {
             projector.close(leave);
         }
         persister.close(leave);
+        writer.close();
+        consumerLag.close();
+        metrics.close();
         dynamo.close();
+        tracing.close();
         LOG.info("processor stopped");
     }
 }

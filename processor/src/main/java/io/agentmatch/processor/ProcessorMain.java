@@ -6,6 +6,7 @@ import io.agentmatch.contract.config.PipelineConfig;
 import java.util.List;
 import io.agentmatch.contract.config.SettingsCatalog;
 import io.agentmatch.contract.kafka.KafkaFailures;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.matching.ModelSettings;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -17,7 +18,8 @@ public final class ProcessorMain {
 
     /** Every setting the processor reads: logged at start, checked against the README. */
     public static final SettingsCatalog SETTINGS = SettingsCatalog.of("processor", PipelineConfig.SETTINGS,
-            ProcessorSettings.SETTINGS, ModelSettings.SETTINGS, List.of(LoggingSettings.LOG_LEVEL));
+            ProcessorSettings.SETTINGS, ModelSettings.SETTINGS, List.of(LoggingSettings.LOG_LEVEL, LoggingSettings.LOG_FORMAT),
+            Tracing.SETTINGS);
 
     private ProcessorMain() {
     }
@@ -30,6 +32,7 @@ public final class ProcessorMain {
         ProcessorApp app;
         try {
             LOG.info(SETTINGS.describe(env));
+            LoggingSettings.LOG_FORMAT.read(env);
             PipelineConfig config = PipelineConfig.fromEnv(env);
             app = ProcessorApp.start(config, ProcessorSettings.fromEnv(env));
         } catch (RuntimeException e) {

@@ -17,6 +17,7 @@ import io.agentmatch.contract.events.MatchProjection;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.storage.ItemSize;
 import io.agentmatch.contract.storage.ProfileItems;
+import io.agentmatch.contract.trace.TraceHeaders;
 import io.agentmatch.contract.validation.ProfileValidator;
 import io.agentmatch.contract.validation.ValidationException;
 import io.agentmatch.matching.MatchProjections;
@@ -37,6 +38,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.internal.AbstractRecords;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -61,6 +63,11 @@ class AcceptedProfilesFitEveryStagePropertyTest {
     private static final String IDEMPOTENCY_KEY = "\"\\".repeat(100);
     /** The longest source topic name Kafka allows. */
     private static final String SOURCE_TOPIC = "t".repeat(249);
+    /** The largest trace context a record carries (TraceHeaders' bounds): on the event, its change and projection. */
+    private static final Header[] TRACE = new Header[] {
+            new RecordHeader(TraceHeaders.TRACEPARENT, ("00-" + "a".repeat(32) + "-" + "b".repeat(16) + "-01").getBytes(StandardCharsets.UTF_8)),
+            new RecordHeader(TraceHeaders.TRACESTATE, ("k=" + "v".repeat(TraceHeaders.MAX_TRACESTATE_CHARS - 2)).getBytes(StandardCharsets.UTF_8)),
+            new RecordHeader(TraceHeaders.REQUEST_ID, "r".repeat(TraceHeaders.MAX_REQUEST_ID_CHARS).getBytes(StandardCharsets.UTF_8))};
 
     @Property(tries = 120, seed = "20240301")
     void anAcceptedBodyFitsEveryStageARefusedOneNamesWhatWouldBreak(@ForAll("bodies") ObjectNode data) {
@@ -106,11 +113,11 @@ class AcceptedProfilesFitEveryStagePropertyTest {
             return "the event cannot be written: " + e.getMessage();
         }
         byte[] key = ID.getBytes(StandardCharsets.UTF_8);
-        if (recordSize(key, event, new Header[0]) > Limits.KAFKA_MAX_RECORD_BYTES) {
+        if (recordSize(key, event, TRACE) > Limits.KAFKA_MAX_RECORD_BYTES) {
             return "event record too large";
         }
-        Header[] deadLetterHeaders = DeadLetters.headers("r".repeat(5000), SOURCE_TOPIC, Integer.MAX_VALUE, Long.MAX_VALUE)
-                .toArray();
+        Header[] deadLetterHeaders = DeadLetters.headers(new RecordHeaders(TRACE), "r".repeat(5000), SOURCE_TOPIC,
+                Integer.MAX_VALUE, Long.MAX_VALUE).toArray();
         if (recordSize(key, event, deadLetterHeaders) > Limits.DEAD_LETTER_MAX_RECORD_BYTES) {
             return "dead letter too large";
         }
@@ -127,7 +134,7 @@ class AcceptedProfilesFitEveryStagePropertyTest {
         } catch (ValidationException e) {
             return "the processor dead-letters the event: " + e.getMessage();
         }
-        if (recordSize(key, ProfileChange.upsert(applied, Long.MAX_VALUE).toBytes(), new Header[0]) > Limits.KAFKA_MAX_RECORD_BYTES) {
+        if (recordSize(key, ProfileChange.upsert(applied, Long.MAX_VALUE).toBytes(), TRACE) > Limits.KAFKA_MAX_RECORD_BYTES) {
             return "change record too large";
         }
         PendingWrite owed = PendingWrite.profilePut(applied, Long.MAX_VALUE, "migration", SOURCE_TOPIC, Integer.MAX_VALUE,
@@ -138,7 +145,7 @@ class AcceptedProfilesFitEveryStagePropertyTest {
         float[] embedding = new float[Limits.EMBEDDING_DIMENSIONS];
         java.util.Arrays.fill(embedding, -0.123456789f);
         MatchProjection projection = MatchProjections.of(ID, applied.data(), "f".repeat(32), embedding, Long.MAX_VALUE);
-        if (recordSize(key, MatchProjection.toBytes(projection), new Header[0]) > Limits.KAFKA_MAX_RECORD_BYTES) {
+        if (recordSize(key, MatchProjection.toBytes(projection), TRACE) > Limits.KAFKA_MAX_RECORD_BYTES) {
             return "projection record too large";
         }
         return dynamoDbBreaks(ProfileItems.toItem(applied, Long.MAX_VALUE, "migration"));

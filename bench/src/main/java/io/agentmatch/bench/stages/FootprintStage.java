@@ -1,5 +1,6 @@
 package io.agentmatch.bench.stages;
 
+import io.agentmatch.localstack.FileTrees;
 import io.agentmatch.bench.BenchStack;
 import io.agentmatch.bench.Proc;
 import io.agentmatch.bench.Results;
@@ -58,7 +59,7 @@ public final class FootprintStage implements Stage {
             }
         } finally {
             ExternalCommand.run(down, env, log, Duration.ofMinutes(2));
-            BenchStack.deleteTree(home);
+            FileTrees.delete(home);
         }
     }
 

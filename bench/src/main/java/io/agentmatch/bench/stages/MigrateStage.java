@@ -1,5 +1,6 @@
 package io.agentmatch.bench.stages;
 
+import io.agentmatch.localstack.FileTrees;
 import io.agentmatch.bench.BenchStack;
 import io.agentmatch.bench.Proc;
 import io.agentmatch.bench.ProjectionCounter;
@@ -67,6 +68,6 @@ public final class MigrateStage implements Stage {
                     rss / 1024.0, "MiB", "", Double.NaN, "", null, ""));
         }
         bench.stop("processor-migrate");
-        BenchStack.deleteTree(source);
+        FileTrees.delete(source);
     }
 }

@@ -79,14 +79,8 @@ public final class ProjectStage implements Stage {
                 Results.number(first.totalSeconds()) + " s from processor ready until the projection topic held all " + n));
         run.addCpuRows("project", "during project", used);
 
-        // Replay of unchanged profiles, as ./pipeline replay does it: the migrator's replay, then an
-        // empty state dir.
-        bench.stop("processor");
-        ExternalCommand.run(List.of(ExternalCommand.javaBinary(), "-DOPT_OUT_TRACKING=true", "-jar",
-                run.repo().resolve("migrator/target/migrator-1.0.0-SNAPSHOT-all.jar").toString(), "replay", "--yes", "--wait", "90s"),
-                bench.env(cfg), run.runDir().resolve("replay.log"), Duration.ofMinutes(3));
-        BenchStack.deleteTree(bench.stateDir("processor"));
-        port = bench.startProcessor("processor", cfg, Map.of());
+        // Replay of unchanged profiles: ./pipeline replay's own procedure (stop, reset, wipe the state, start).
+        port = bench.replay(cfg, run.runDir().resolve("replay.log"));
         ProcessorCounters.Reached replay = ProcessorCounters.awaitSum("replay: " + n + " projections reused", port,
                 List.of(ProcessorCounters.EMBEDDED, ProcessorCounters.REUSED), n, Duration.ofMinutes(20));
         double computed = BenchStack.metric(port, ProcessorCounters.EMBEDDED);

@@ -3,6 +3,7 @@ package io.agentmatch.contract.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
@@ -89,6 +90,20 @@ public final class Setting<T> {
                 .collect(Collectors.joining(", "));
         return new Setting<>(name, defaultValue == null ? null : defaultValue.name().toLowerCase(Locale.ROOT), "one of " + names,
                 doc, text -> Enum.valueOf(type, text.toUpperCase(Locale.ROOT).replace('-', '_')), false);
+    }
+
+    /**
+     * One of {@code values}, spelled exactly so (for a setting also read by something that compares
+     * text as it is, such as Logback's configuration).
+     */
+    public static Setting<String> oneOf(String name, String defaultValue, String doc, String... values) {
+        List<String> allowed = List.of(values);
+        return new Setting<>(name, defaultValue, "one of " + String.join(", ", allowed) + " (exactly so)", doc, text -> {
+            if (!allowed.contains(text)) {
+                throw new IllegalArgumentException("not one of " + allowed);
+            }
+            return text;
+        }, false);
     }
 
     /** The same setting, never logged or printed in clear. */

@@ -3,6 +3,7 @@ package io.agentmatch.contract.storage;
 import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.config.Setting;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +51,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *   <li>region: {@link #resolveRegion}.</li>
  * </ul>
  * With {@code DYNAMODB_OPERATION_LOG} set, every operation is recorded ({@link OperationLog}) under
- * the component's name, for the test that checks the IAM policies in {@code docs/iam}.
+ * the component's name, for the test that checks the IAM policies in {@code docs/iam}. Given a
+ * registry, every call is measured ({@link DynamoMetrics}: latency and errors per operation and table).
  */
 public final class DynamoClients {
     public static final Setting<Path> OPERATION_LOG = Setting.path("DYNAMODB_OPERATION_LOG", null,
@@ -75,8 +77,9 @@ public final class DynamoClients {
     private final RetryMode retryMode;
     private final Path operationLogDir;
     private final OperationLog operationLog;
+    private final DynamoMetrics metrics;
 
-    private DynamoClients(PipelineConfig config, String component, Env env) {
+    private DynamoClients(PipelineConfig config, String component, Env env, MeterRegistry registry) {
         this.config = config;
         this.component = component;
         this.region = resolveRegion(config, sdkRegionChain(config));
@@ -86,11 +89,17 @@ public final class DynamoClients {
         this.retryMode = RetryMode.resolver().defaultRetryMode(RetryMode.STANDARD).resolve();
         this.operationLogDir = OPERATION_LOG.read(env);
         this.operationLog = operationLogDir == null ? null : new OperationLog(operationLogDir, component, config);
+        this.metrics = registry == null ? null : new DynamoMetrics(registry, config);
     }
 
-    /** The clients of {@code component} (api, processor, migrator; {@link #TOOLS} for the rest). */
+    /** The clients of {@code component} (api, processor, migrator; {@link #TOOLS} for the rest), unmeasured. */
     public static DynamoClients of(PipelineConfig config, String component) {
-        return new DynamoClients(config, component, Env.system());
+        return new DynamoClients(config, component, Env.system(), null);
+    }
+
+    /** The clients of a long-running component, every call measured in {@code registry}. */
+    public static DynamoClients of(PipelineConfig config, String component, MeterRegistry registry) {
+        return new DynamoClients(config, component, Env.system(), registry);
     }
 
     /** A synchronous client for tests and tools (recorded as {@link #TOOLS}). */
@@ -137,6 +146,9 @@ public final class DynamoClients {
                 .retryStrategy(retryMode);
         if (operationLog != null) {
             overrides.addExecutionInterceptor(operationLog);
+        }
+        if (metrics != null) {
+            overrides.addExecutionInterceptor(metrics);
         }
         return overrides.build();
     }

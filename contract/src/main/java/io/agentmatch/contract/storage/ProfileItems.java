@@ -6,6 +6,7 @@ import io.agentmatch.contract.events.ProfileRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
  * The {@code agent-profiles} item format of the owners' migration guide: the known fields as
@@ -13,6 +14,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * absent when there is none (an empty GSI key is rejected by DynamoDB), the submitted data whole
  * in {@code profile_data}. {@code version} and {@code origin} are ours: the event-log offset that
  * made the item, and whether it is still as the migration left it.
+ *
+ * <p>Every write of an item carries the {@link #NOT_NEWER} condition: an item is never replaced by
+ * an older version. A delete leaves a {@link #tombstone} (id, version, {@code deleted}) so that the
+ * condition still sees the version after the profile is gone; it has no GSI key attribute, so it is
+ * in no index, and every reader hides it ({@link #isTombstone}, {@link #LIVE_ONLY} for Scan/Query).
  */
 public final class ProfileItems {
     public static final String ID = "id";
@@ -24,6 +30,24 @@ public final class ProfileItems {
     public static final String ORIGIN = "origin";
     /** The request fingerprint of the Idempotency-Key that created the profile (absent without a key). */
     public static final String REQUEST_FINGERPRINT = "request_fingerprint";
+    public static final String DELETED = "deleted";
+
+    /**
+     * The condition of every profile write: the item is absent or holds this version or an older
+     * one (an equal version is the same event's write again: idempotent). Names {@code #v},
+     * value {@code :v}.
+     */
+    public static final String NOT_NEWER = "attribute_not_exists(#v) OR #v <= :v";
+    /** The Scan/Query filter that leaves tombstones out; its name is in {@link #LIVE_ONLY_NAMES}. */
+    public static final String LIVE_ONLY = "attribute_not_exists(#deleted)";
+    public static final Map<String, String> LIVE_ONLY_NAMES = Map.of("#deleted", DELETED);
+
+    /** {@code names} plus the name {@link #LIVE_ONLY} uses, for a Scan/Query with its own expression names. */
+    public static Map<String, String> withLiveOnlyNames(Map<String, String> names) {
+        Map<String, String> all = new java.util.HashMap<>(names);
+        all.putAll(LIVE_ONLY_NAMES);
+        return all;
+    }
 
     private ProfileItems() {
     }
@@ -74,6 +98,29 @@ public final class ProfileItems {
     public static String requestFingerprintOf(Map<String, AttributeValue> item) {
         AttributeValue fingerprint = item.get(REQUEST_FINGERPRINT);
         return fingerprint == null ? null : fingerprint.s();
+    }
+
+    /** The item a delete leaves: no data and no GSI key attribute, only what the version condition needs. */
+    public static Map<String, AttributeValue> tombstone(String id, long version) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        item.put(ID, AttributeValue.fromS(id));
+        item.put(VERSION, AttributeValue.fromN(Long.toString(version)));
+        item.put(DELETED, AttributeValue.fromBool(true));
+        return item;
+    }
+
+    public static boolean isTombstone(Map<String, AttributeValue> item) {
+        AttributeValue deleted = item.get(DELETED);
+        return deleted != null && Boolean.TRUE.equals(deleted.bool());
+    }
+
+    /** A PutItem of {@code item} (a profile or a tombstone) under the {@link #NOT_NEWER} condition on its version. */
+    public static PutItemRequest versionedPut(String table, Map<String, AttributeValue> item) {
+        return PutItemRequest.builder().tableName(table).item(item)
+                .conditionExpression(NOT_NEWER)
+                .expressionAttributeNames(Map.of("#v", VERSION))
+                .expressionAttributeValues(Map.of(":v", item.get(VERSION)))
+                .build();
     }
 
     public static long versionOf(Map<String, AttributeValue> item) {

@@ -68,6 +68,15 @@ class SettingTest {
     }
 
     @Test
+    void logFormatTakesOnlyTheSpellingLogbackCompares() {
+        assertEquals("json", LoggingSettings.LOG_FORMAT.read(new Env(Map.of("LOG_FORMAT", "json"))));
+        assertEquals("text", LoggingSettings.LOG_FORMAT.read(new Env(Map.of())));
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> LoggingSettings.LOG_FORMAT.read(new Env(Map.of("LOG_FORMAT", "JSON"))));
+        assertTrue(error.getMessage().startsWith("LOG_FORMAT must be one of text, json"), error.getMessage());
+    }
+
+    @Test
     void namesAreEnvironmentVariableNames() {
         assertThrows(IllegalArgumentException.class, () -> Setting.text("lower.case", "", "doc"));
     }

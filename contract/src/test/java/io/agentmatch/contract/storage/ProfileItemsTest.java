@@ -2,6 +2,7 @@ package io.agentmatch.contract.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.events.JsonCodec;
@@ -34,6 +35,26 @@ class ProfileItemsTest {
             assertFalse(item.containsKey(ProfileItems.LOCATION_CITY), location);
             assertFalse(item.containsKey(ProfileItems.JOB), "an empty job is no GSI key");
         }
+    }
+
+    @Test
+    void aTombstoneHoldsOnlyIdVersionAndMarkerSoItIsInNoIndex() throws Exception {
+        Map<String, AttributeValue> tombstone = ProfileItems.tombstone("gone", 17);
+        assertEquals(java.util.Set.of(ProfileItems.ID, ProfileItems.VERSION, ProfileItems.DELETED), tombstone.keySet());
+        assertEquals(17, ProfileItems.versionOf(tombstone));
+        assertTrue(ProfileItems.isTombstone(tombstone));
+        ProfileRecord record = new ProfileRecord("x", "t", (ObjectNode) JsonCodec.readTree(
+                "{\"job\":\"Chef\",\"location\":[\"Lyon\"],\"deleted\":true}"));
+        assertFalse(ProfileItems.isTombstone(ProfileItems.toItem(record, 1, "api")),
+                "a profile whose data has a 'deleted' field keeps it in profile_data, not as the marker");
+    }
+
+    @Test
+    void everyVersionedPutCarriesTheNotNewerConditionOnItsOwnVersion() {
+        var put = ProfileItems.versionedPut("t", ProfileItems.tombstone("gone", 17));
+        assertEquals(ProfileItems.NOT_NEWER, put.conditionExpression());
+        assertEquals("17", put.expressionAttributeValues().get(":v").n());
+        assertEquals(ProfileItems.VERSION, put.expressionAttributeNames().get("#v"));
     }
 
     @Test

@@ -6,8 +6,13 @@ import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.kafka.KafkaFailures;
+import io.agentmatch.contract.metrics.Meters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.agentmatch.contract.trace.Traced;
+import io.agentmatch.contract.trace.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * <p>Only an unknown outcome or a producer that cannot send marks Kafka down. An error about one
  * record answers that request alone: 413 for an event too large (also refused before sending when
  * it exceeds {@link Limits#MAX_EVENT_BYTES}), 503 for a definitive refusal (e.g. authorization).
+ *
+ * <p>Each record carries its request's trace context in headers ({@code traceparent} naming the
+ * publication's span, {@code tracestate}, {@code x-request-id}: docs/EVENTS.md, "Record headers").
  */
 public final class EventPublisher implements EventSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
@@ -52,11 +60,14 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     public static final int OUTCOME_UNKNOWN = 504;
 
     private final Producer<String, byte[]> producer;
+    private final Tracing tracing;
     private final Timer sendLatency;
+    /** The producer's own metrics (kafka_producer_*); null for a test's producer. */
+    private final KafkaClientMetrics clientMetrics;
     private final AtomicLong downSince = new AtomicLong(0);
     private final AtomicLong lastProbe = new AtomicLong(0);
 
-    public EventPublisher(KafkaClients clients, Duration timeout, MeterRegistry registry) {
+    public EventPublisher(KafkaClients clients, Duration timeout, MeterRegistry registry, Tracing tracing) {
         this(clients.producer("events")
                 .tune(ProducerConfig.LINGER_MS_CONFIG, 2)
                 .tune(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024)
@@ -72,14 +83,27 @@ public final class EventPublisher implements EventSink, AutoCloseable {
                 .require(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 10)
                 // Every event we accept fits (Limits); the producer must not refuse what the topic takes.
                 .require(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Limits.KAFKA_MAX_RECORD_BYTES)
-                .newProducer(new StringSerializer(), new ByteArraySerializer()), registry);
+                .newProducer(new StringSerializer(), new ByteArraySerializer()), registry, tracing, true);
     }
 
-    /** With this producer (tests). */
+    /** With this producer (tests), trace ids only. */
     EventPublisher(Producer<String, byte[]> producer, MeterRegistry registry) {
+        this(producer, registry, Tracing.idsOnly(), false);
+    }
+
+    /** With this producer and tracing (tests). */
+    public EventPublisher(Producer<String, byte[]> producer, MeterRegistry registry, Tracing tracing) {
+        this(producer, registry, tracing, false);
+    }
+
+    private EventPublisher(Producer<String, byte[]> producer, MeterRegistry registry, Tracing tracing, boolean clientMetrics) {
         this.producer = producer;
-        this.sendLatency = Timer.builder("api_kafka_send").description("time until Kafka acknowledged an event")
-                .publishPercentiles(0.5, 0.99).register(registry);
+        this.tracing = tracing;
+        this.sendLatency = Meters.latency("api_kafka_send", "time until Kafka acknowledged an event").register(registry);
+        this.clientMetrics = clientMetrics ? new KafkaClientMetrics(producer) : null;
+        if (this.clientMetrics != null) {
+            this.clientMetrics.bindTo(registry);
+        }
     }
 
     /**
@@ -111,28 +135,42 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         }
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         long start = System.nanoTime();
+        // The publication's span, a child of the request's; the record carries it as the processor's parent.
+        Traced send = tracing.start("send " + topic, SpanKind.PRODUCER)
+                .attribute("messaging.system", "kafka")
+                .attribute("messaging.operation.type", "send")
+                .attribute("messaging.destination.name", topic);
         try {
-            producer.send(new ProducerRecord<>(topic, event.key(), value), (metadata, error) -> {
-                if (error == null) {
-                    sendLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                    if (downSince.getAndSet(0) != 0) {
-                        LOG.info("Kafka acknowledges writes again");
+            producer.send(new ProducerRecord<>(topic, null, event.key(), value, send.recordHeaders()), (metadata, error) -> {
+                // On the producer's thread: the request's ids in the MDC of whatever is logged here.
+                try (Traced.In in = send.enter()) {
+                    if (error == null) {
+                        sendLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                        send.attribute("messaging.destination.partition.id", Integer.toString(metadata.partition()))
+                                .attribute("messaging.kafka.offset", metadata.offset());
+                        if (downSince.getAndSet(0) != 0) {
+                            LOG.info("Kafka acknowledges writes again");
+                        }
+                        result.complete(metadata);
+                        return;
                     }
-                    result.complete(metadata);
-                    return;
+                    ApiError failure = afterSend(error);
+                    send.fail(failure.getMessage());
+                    if (failure.status() == OUTCOME_UNKNOWN) {
+                        markDown(error);
+                    } else if (failure.status() == 503) {
+                        LOG.warn("Kafka refused an event ({}); answering 503 to that request only",
+                                KafkaFailures.securityProblem(error).orElse(KafkaFailures.rootMessage(error)));
+                    }
+                    result.completeExceptionally(failure);
+                } finally {
+                    send.end();
                 }
-                ApiError failure = afterSend(error);
-                if (failure.status() == OUTCOME_UNKNOWN) {
-                    markDown(error);
-                } else if (failure.status() == 503) {
-                    LOG.warn("Kafka refused an event ({}); answering 503 to that request only",
-                            KafkaFailures.securityProblem(error).orElse(KafkaFailures.rootMessage(error)));
-                }
-                result.completeExceptionally(failure);
             });
         } catch (RuntimeException e) {
             // send() threw: the record was never handed to the network (metadata wait, buffer, a closed producer).
             markDown(e);
+            send.fail("not sent: " + e.getClass().getSimpleName()).end();
             result.completeExceptionally(notStored());
         }
         return result;
@@ -180,6 +218,9 @@ public final class EventPublisher implements EventSink, AutoCloseable {
 
     @Override
     public void close() {
+        if (clientMetrics != null) {
+            clientMetrics.close();
+        }
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -4,23 +4,31 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.events.EventSchemas;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Liveness (the legacy /health), readiness per dependency, metrics, the OpenAPI description and the
  * event contract (the AsyncAPI document and its JSON Schemas, the very files the processor checks with).
  */
 public final class OpsRoutes {
+    /** How long a scrape reuses the readiness the previous one saw (each check calls Kafka and DynamoDB). */
+    private static final long GAUGE_REUSE_NANOS = 5_000_000_000L;
+
     private final List<DependencyProbe> probes;
     private final PrometheusMeterRegistry registry;
     private final byte[] openApi;
     private final byte[] asyncApi;
     private final java.util.Map<String, byte[]> schemas = new java.util.HashMap<>();
+    private Map<String, DependencyProbe.State> lastChecked;
+    private long lastCheckedAt;
 
     public OpsRoutes(List<DependencyProbe> probes, PrometheusMeterRegistry registry) {
         this.probes = List.copyOf(probes);
@@ -29,6 +37,17 @@ public final class OpsRoutes {
         this.asyncApi = resource("/" + EventSchemas.DOCUMENT);
         for (String file : EventSchemas.FILES) {
             schemas.put(file, resource("/" + EventSchemas.SCHEMAS + file));
+        }
+        // /ready as gauges, so that Prometheus sees what a probe sees: api_ready, and per dependency.
+        Gauge.builder("api_ready", this, ops -> ops.recentStates().values().stream().allMatch(DependencyProbe.State::ready) ? 1 : 0)
+                .description("1 while /ready would answer 200 (re-checked at most every 5 s, on a scrape)").register(registry);
+        for (DependencyProbe probe : this.probes) {
+            Gauge.builder("api_dependency_ready", this, ops -> {
+                        DependencyProbe.State state = ops.recentStates().get(probe.name());
+                        return state != null && state.ready() ? 1 : 0;
+                    })
+                    .description("1 while the dependency is usable, as /ready reports it").tag("dependency", probe.name())
+                    .register(registry);
         }
     }
 
@@ -41,6 +60,34 @@ public final class OpsRoutes {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Every probe's state now, in order; a probe that throws is down. */
+    private Map<String, DependencyProbe.State> checkAll() {
+        Map<String, DependencyProbe.State> states = new LinkedHashMap<>();
+        for (DependencyProbe probe : probes) {
+            DependencyProbe.State state;
+            try {
+                state = probe.check();
+            } catch (RuntimeException e) {
+                state = new DependencyProbe.State("down", false);
+            }
+            states.put(probe.name(), state);
+        }
+        return states;
+    }
+
+    /** The gauges' view: the states a /ready or a scrape saw within the last 5 s, else checked now. */
+    private synchronized Map<String, DependencyProbe.State> recentStates() {
+        if (lastChecked == null || System.nanoTime() - lastCheckedAt > GAUGE_REUSE_NANOS) {
+            remember(checkAll());
+        }
+        return lastChecked;
+    }
+
+    private synchronized void remember(Map<String, DependencyProbe.State> states) {
+        lastChecked = states;
+        lastCheckedAt = System.nanoTime();
     }
 
     /** The OpenAPI description served at /openapi.json (a resource; a test checks it against the route table). */
@@ -70,17 +117,14 @@ public final class OpsRoutes {
         boolean ready = true;
         List<String> notReady = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        for (DependencyProbe probe : probes) {
-            DependencyProbe.State state;
-            try {
-                state = probe.check();
-            } catch (RuntimeException e) {
-                state = new DependencyProbe.State("down", false);
-            }
-            dependencies.put(probe.name(), state.word());
+        Map<String, DependencyProbe.State> states = checkAll();
+        remember(states);
+        for (Map.Entry<String, DependencyProbe.State> entry : states.entrySet()) {
+            DependencyProbe.State state = entry.getValue();
+            dependencies.put(entry.getKey(), state.word());
             ready &= state.ready();
             if (!state.ready()) {
-                notReady.add(probe.name() + " " + state.word());
+                notReady.add(entry.getKey() + " " + state.word());
             }
             if (state.problem() != null) {
                 problems.add(state.problem());

@@ -4,6 +4,8 @@ import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.MatchProjection;
 import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.matching.MatchIndex;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,8 @@ public final class ProjectionFollower implements IndexFeed {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionFollower.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
+    /** The consumer's own metrics (kafka_consumer_*: its records-lag-max says how far the index trails). */
+    private final KafkaClientMetrics consumerMetrics;
     private final MatchIndex index;
     private final String topic;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -38,7 +42,7 @@ public final class ProjectionFollower implements IndexFeed {
     private volatile long lastPoll = System.currentTimeMillis();
     private volatile long buildMillis = -1;
 
-    public ProjectionFollower(PipelineConfig config, KafkaClients clients, MatchIndex index) {
+    public ProjectionFollower(PipelineConfig config, KafkaClients clients, MatchIndex index, MeterRegistry registry) {
         this.consumer = clients.consumer("projection-follower")
                 .tune(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000)
                 .tune(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024)
@@ -49,6 +53,8 @@ public final class ProjectionFollower implements IndexFeed {
                 .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
                 .newConsumer(new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        this.consumerMetrics.bindTo(registry);
         this.index = index;
         this.topic = config.topics().profileProjections();
         this.thread = new Thread(this::run, "projection-follower");
@@ -85,6 +91,7 @@ public final class ProjectionFollower implements IndexFeed {
         } catch (RuntimeException e) {
             LOG.error("projection follower stopped: {}", e.toString());
         } finally {
+            consumerMetrics.close();
             consumer.close(Duration.ofSeconds(2));
         }
     }
@@ -175,6 +182,11 @@ public final class ProjectionFollower implements IndexFeed {
             thread.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (thread.getState() == Thread.State.NEW) {
+            // Never started: run() did not get to close them.
+            consumerMetrics.close();
+            consumer.close(Duration.ofSeconds(2));
         }
     }
 }

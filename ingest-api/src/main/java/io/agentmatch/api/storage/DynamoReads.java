@@ -1,6 +1,7 @@
 package io.agentmatch.api.storage;
 
 import io.agentmatch.api.http.ApiError;
+import io.agentmatch.contract.metrics.Meters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +19,8 @@ public final class DynamoReads {
     private volatile boolean down;
 
     public DynamoReads(MeterRegistry registry) {
-        this.latency = Timer.builder("api_dynamodb_call").description("DynamoDB call latency")
-                .publishPercentiles(0.5, 0.99).register(registry);
+        this.latency = Meters.latency("api_dynamodb_call", "the API's successful DynamoDB reads, as a route waited for them")
+                .register(registry);
     }
 
     public <T> T call(String what, Supplier<T> call) {

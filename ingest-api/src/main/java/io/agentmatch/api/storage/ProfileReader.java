@@ -15,7 +15,9 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
  * Reads of {@code agent-profiles}. Every expression takes its values as expression attribute
- * values. One call is one DynamoDB page: at most {@code max} items and DynamoDB's 1 MB.
+ * values. One call is one DynamoDB page: at most {@code max} items and DynamoDB's 1 MB. A deleted
+ * profile's tombstone (kept for the version condition) is never an answer: a get treats it as
+ * absent, every Scan and Query filters it out.
  */
 public final class ProfileReader implements ProfileStore {
     private final DynamoDbClient dynamo;
@@ -32,7 +34,7 @@ public final class ProfileReader implements ProfileStore {
     public Optional<StoredProfile> find(String id) {
         var response = reads.call("profile " + id, () -> dynamo.getItem(b -> b.tableName(table)
                 .key(ProfileItems.key(id)).consistentRead(true)));
-        if (!response.hasItem() || response.item().isEmpty()) {
+        if (!response.hasItem() || response.item().isEmpty() || ProfileItems.isTombstone(response.item())) {
             return Optional.empty();
         }
         Map<String, AttributeValue> item = response.item();
@@ -44,7 +46,8 @@ public final class ProfileReader implements ProfileStore {
     public Page<String> idPage(int max, String cursor) {
         Map<String, AttributeValue> from = Cursors.decode(cursor, Set.of(ProfileItems.ID), Map.of());
         ScanResponse page = reads.call("the profile list", () -> dynamo.scan(b -> b.tableName(table)
-                .projectionExpression("#id").expressionAttributeNames(Map.of("#id", ProfileItems.ID))
+                .projectionExpression("#id").filterExpression(ProfileItems.LIVE_ONLY)
+                .expressionAttributeNames(ProfileItems.withLiveOnlyNames(Map.of("#id", ProfileItems.ID)))
                 .exclusiveStartKey(from).limit(max)));
         List<String> ids = page.items().stream().map(item -> item.get(ProfileItems.ID).s()).toList();
         return new Page<>(ids, Cursors.encode(page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null));
@@ -57,7 +60,8 @@ public final class ProfileReader implements ProfileStore {
         do {
             Map<String, AttributeValue> from = start;
             ScanResponse page = reads.call("the profile count", () -> dynamo.scan(b -> b.tableName(table)
-                    .select(Select.COUNT).exclusiveStartKey(from)));
+                    .select(Select.COUNT).filterExpression(ProfileItems.LIVE_ONLY)
+                    .expressionAttributeNames(ProfileItems.LIVE_ONLY_NAMES).exclusiveStartKey(from)));
             count += page.count();
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null && count < max);
@@ -71,6 +75,7 @@ public final class ProfileReader implements ProfileStore {
         if (filter.job() == null && filter.city() == null) {
             Map<String, AttributeValue> from = Cursors.decode(cursor, Set.of(ProfileItems.ID), Map.of());
             ScanResponse page = reads.call("profiles", () -> dynamo.scan(b -> b.tableName(table)
+                    .filterExpression(ProfileItems.LIVE_ONLY).expressionAttributeNames(ProfileItems.LIVE_ONLY_NAMES)
                     .exclusiveStartKey(from).limit(max)));
             items = page.items();
             lastKey = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
@@ -82,8 +87,9 @@ public final class ProfileReader implements ProfileStore {
             Map<String, AttributeValue> from = Cursors.decode(cursor, Set.of(ProfileItems.ID, attribute), Map.of(attribute, value));
             QueryResponse page = reads.call("profiles by " + attribute, () -> dynamo.query(b -> b.tableName(table)
                     .indexName(index)
-                    .keyConditionExpression("#k = :v")
-                    .expressionAttributeNames(Map.of("#k", attribute))
+                    // A tombstone has no GSI key, so it is in no index; the filter keeps it that way.
+                    .keyConditionExpression("#k = :v").filterExpression(ProfileItems.LIVE_ONLY)
+                    .expressionAttributeNames(ProfileItems.withLiveOnlyNames(Map.of("#k", attribute)))
                     .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(value)))
                     .exclusiveStartKey(from).limit(max)));
             items = page.items();

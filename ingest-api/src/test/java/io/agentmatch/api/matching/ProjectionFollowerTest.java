@@ -6,6 +6,7 @@ import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.matching.MatchIndex;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,8 @@ class ProjectionFollowerTest {
     @Test
     void aFollowerWhoseThreadEndedIsStoppedNotReady() {
         PipelineConfig config = PipelineConfig.fromEnv(new Env(Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")));
-        ProjectionFollower follower = new ProjectionFollower(config, KafkaClients.of(config.kafka(), "test"), new MatchIndex());
+        ProjectionFollower follower = new ProjectionFollower(config, KafkaClients.of(config.kafka(), "test"), new MatchIndex(),
+                new SimpleMeterRegistry());
         assertEquals(IndexFeed.State.LOADING, follower.state(), "not started yet");
         follower.start();
         assertEquals(IndexFeed.State.LOADING, follower.state(), "waiting for the topic");

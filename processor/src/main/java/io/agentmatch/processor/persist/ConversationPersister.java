@@ -6,6 +6,8 @@ import io.agentmatch.contract.events.EventPosition;
 import io.agentmatch.contract.events.EventReader;
 import io.agentmatch.contract.events.InvalidEventException;
 import io.agentmatch.contract.events.KeyHolds;
+import io.agentmatch.contract.trace.Traced;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.storage.ItemWriter;
 import io.agentmatch.processor.storage.Outbox;
@@ -15,6 +17,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,7 @@ public final class ConversationPersister implements Processor<String, byte[], St
     private final ItemWriter writer;
     private final ProcessorMetrics metrics;
     private final PersistSettings settings;
+    private final Tracing tracing;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, String> lastTimestamps;
     private KeyValueStore<String, String> seen;
@@ -44,10 +48,11 @@ public final class ConversationPersister implements Processor<String, byte[], St
     private StoredHolds holds;
     private Outbox outbox;
 
-    public ConversationPersister(ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings) {
+    public ConversationPersister(ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings, Tracing tracing) {
         this.writer = writer;
         this.metrics = metrics;
         this.settings = settings;
+        this.tracing = tracing;
     }
 
     @Override
@@ -64,14 +69,21 @@ public final class ConversationPersister implements Processor<String, byte[], St
         context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> outbox.pump());
     }
 
+    /** Under the event's span (a child of the context its record carries): its trace id in every line logged meanwhile. */
     @Override
     public void process(Record<String, byte[]> record) {
-        EventPosition position = deadLetters.position(record);
-        if (!deadLetters.checkKey(record, position)) {
-            return;
+        RecordMetadata origin = context.recordMetadata().orElseThrow();
+        Traced work = PersistTopology.persistSpan(tracing, record, origin);
+        try (Traced.In in = work.enter()) {
+            EventPosition position = deadLetters.position(record);
+            if (!deadLetters.checkKey(record, position)) {
+                return;
+            }
+            KeyHolds.accept(holds, record.key(), record.value(), position, this);
+            outbox.afterEvent(settings.maxOwedWrites());
+        } finally {
+            work.end();
         }
-        KeyHolds.accept(holds, record.key(), record.value(), position, this);
-        outbox.afterEvent(settings.maxOwedWrites());
     }
 
     @Override
@@ -100,6 +112,7 @@ public final class ConversationPersister implements Processor<String, byte[], St
             seen.put(seenKey, event.requestFingerprint() != null ? FINGERPRINT + event.requestFingerprint()
                     : append.message().timestamp());
             outbox.add(PendingWrite.messagePut(append.message(), position.topic(), position.partition(), position.position()));
+            LOG.debug("applied message {} to conversation {}", event.message().messageId(), key);
             metrics.eventProcessed(position.topic(), "applied");
         } else {
             LOG.debug("duplicate message {} in conversation {} ignored", event.message().messageId(), key);

@@ -4,9 +4,12 @@ import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.events.EventPosition;
 import io.agentmatch.contract.events.EventReader;
 import io.agentmatch.contract.events.Topics;
+import io.agentmatch.contract.trace.TraceHeaders;
 import io.agentmatch.contract.validation.ProfileIds;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.storage.PendingWrite;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -19,29 +22,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dead-letter path of a persister: events that can never be applied go to the dead-letter
- * topic with their original key and value, the reason and their origin in headers, logged once.
- * {@link #headers} are the headers of every dead letter, the projector's too.
+ * topic with their original key, value and headers (the trace context among them), the reason and
+ * their origin in {@code dlq.*} headers, logged once (with the event's trace id: the persister
+ * processes it under its span). {@link #headers} are the headers of every dead letter, the projector's too.
  */
 public final class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     /** The topology's sink node for dead letters. */
     static final String SINK = "dead-letter-sink";
+    private static final String DLQ_PREFIX = "dlq.";
 
     private final ProcessorContext<String, byte[]> context;
     private final ProcessorMetrics metrics;
+    /** The record being processed, and its position. */
+    private Record<String, byte[]> current;
+    private EventPosition currentPosition;
 
     DeadLetters(ProcessorContext<String, byte[]> context, ProcessorMetrics metrics) {
         this.context = context;
         this.metrics = metrics;
     }
 
-    /** The record's position: its own, or, when it was redriven, the one it first had ({@link EventPosition}). */
+    /**
+     * The record's position: its own, or, when it was redriven, the one it first had ({@link EventPosition}).
+     * The record is the one being processed from now on: a dead letter of it keeps its headers.
+     */
     EventPosition position(Record<String, byte[]> record) {
         RecordMetadata origin = context.recordMetadata().orElseThrow();
-        return EventPosition.of(origin.topic(), origin.partition(), origin.offset(), name -> {
+        EventPosition position = EventPosition.of(origin.topic(), origin.partition(), origin.offset(), name -> {
             Header header = record.headers().lastHeader(name);
             return header == null ? null : header.value();
         });
+        current = record;
+        currentPosition = position;
+        return position;
     }
 
     /**
@@ -80,20 +94,26 @@ public final class DeadLetters {
         return reading;
     }
 
-    /** Dead-letters the record being processed. */
+    /** Dead-letters the record being processed (its span, current, is marked failed with the reason). */
     void send(Record<String, byte[]> record, String reason) {
         send(record.key(), record.value(), position(record), reason);
     }
 
     /**
      * Dead-letters an event at its position: a redriven one names its original offset, so that a
-     * second redrive still places it where it first stood.
+     * second redrive still places it where it first stood. The event being processed keeps its own
+     * headers (its trace context) but {@code dlq.*}; an event released from a hold has none left (the
+     * hold keeps values only). The current span is marked failed with the reason.
      */
     void send(String key, byte[] value, EventPosition position, String reason) {
+        String shown = new String(truncate(reason), StandardCharsets.UTF_8);
         LOG.warn("dead-lettering {}-{}@{} (key {}): {}", position.topic(), position.partition(), position.position(),
-                abbreviate(key), new String(truncate(reason), StandardCharsets.UTF_8));
-        context.forward(new Record<>(key, value, context.currentSystemTimeMs(),
-                headers(reason, position.topic(), position.partition(), position.position())), SINK);
+                abbreviate(key), shown);
+        Span.current().setStatus(StatusCode.ERROR, "dead-lettered: " + shown);
+        Headers original = current != null && position.equals(currentPosition) ? current.headers() : null;
+        context.forward(new Record<>(key, value, context.currentSystemTimeMs(), original == null
+                ? headers(reason, position.topic(), position.partition(), position.position())
+                : headers(original, reason, position.topic(), position.partition(), position.position())), SINK);
         metrics.deadLettered(position.topic());
     }
 
@@ -104,6 +124,18 @@ public final class DeadLetters {
         metrics.deadLettered(write.sourceTopic());
     }
 
+    /**
+     * A dead letter's headers: those of the record it holds (the trace context, whatever its writer
+     * added; not its {@code dlq.*}, which ours replace), then ours. They fit: the original record fit its
+     * topic, and ours take at most {@link Limits#DEAD_LETTER_HEADER_BYTES} more.
+     */
+    public static Headers headers(Headers original, String reason, String topic, int partition, long offset) {
+        Headers headers = new RecordHeaders(TraceHeaders.without(original, DLQ_PREFIX));
+        headers(reason, topic, partition, offset).forEach(headers::add);
+        return headers;
+    }
+
+    /** A dead letter's own headers: the reason and where the record came from. */
     public static Headers headers(String reason, String topic, int partition, long offset) {
         Headers headers = new RecordHeaders();
         headers.add(Topics.HEADER_DLQ_REASON, truncate(reason));

@@ -1,8 +1,11 @@
 package io.agentmatch.processor.persist;
 
 import io.agentmatch.contract.events.Topics;
+import io.agentmatch.contract.trace.Traced;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.storage.ItemWriter;
+import io.opentelemetry.api.trace.SpanKind;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -10,6 +13,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -20,14 +25,25 @@ public final class PersistTopology {
     private PersistTopology() {
     }
 
-    public static Topology build(Topics topics, ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings) {
+    /** The span of one event's processing: a child of the context its record carries (a new trace without one). */
+    static Traced persistSpan(Tracing tracing, Record<String, byte[]> record, RecordMetadata origin) {
+        return tracing.start("persist " + origin.topic(), SpanKind.CONSUMER, tracing.fromRecord(record.headers()))
+                .attribute("messaging.system", "kafka")
+                .attribute("messaging.operation.type", "process")
+                .attribute("messaging.destination.name", origin.topic())
+                .attribute("messaging.destination.partition.id", Integer.toString(origin.partition()))
+                .attribute("messaging.kafka.offset", origin.offset());
+    }
+
+    public static Topology build(Topics topics, ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings,
+                                 Tracing tracing) {
         Topology topology = new Topology();
 
         // 1. Profile events, keyed by profile id: one partition holds all events of a profile, in order.
         topology.addSource("profile-events", new StringDeserializer(), new ByteArrayDeserializer(), topics.profileEvents());
 
         // 2. Fold each into the ledger and owe DynamoDB the resulting item (the outbox commits with the offset).
-        topology.addProcessor("profile-persister", () -> new ProfilePersister(writer, metrics, settings), "profile-events");
+        topology.addProcessor("profile-persister", () -> new ProfilePersister(writer, metrics, settings, tracing), "profile-events");
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProfilePersister.LEDGER_STORE), Serdes.String(), Serdes.ByteArray()),
                 "profile-persister");
@@ -48,7 +64,7 @@ public final class PersistTopology {
                 topics.conversationEvents());
 
         // 5. Drop retried messages, order the rest, owe DynamoDB the items.
-        topology.addProcessor("conversation-persister", () -> new ConversationPersister(writer, metrics, settings),
+        topology.addProcessor("conversation-persister", () -> new ConversationPersister(writer, metrics, settings, tracing),
                 "conversation-events");
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ConversationPersister.LAST_TIMESTAMP_STORE), Serdes.String(), Serdes.String()),

@@ -8,6 +8,8 @@ import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.KeyHolds;
 import io.agentmatch.contract.events.ProfileLedger;
 import io.agentmatch.contract.events.ProfileState;
+import io.agentmatch.contract.trace.Traced;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.project.ProfileChange;
 import io.agentmatch.processor.storage.ItemWriter;
@@ -19,6 +21,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,17 +44,21 @@ public final class ProfilePersister implements Processor<String, byte[], String,
     private final ItemWriter writer;
     private final ProcessorMetrics metrics;
     private final PersistSettings settings;
+    private final Tracing tracing;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> ledger;
     private StoredHolds holds;
     private DeadLetters deadLetters;
     private Outbox outbox;
     private long timestamp;
+    /** The span of the record being processed: events released by it (a redrive) are handled under it too. */
+    private Traced work;
 
-    public ProfilePersister(ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings) {
+    public ProfilePersister(ItemWriter writer, ProcessorMetrics metrics, PersistSettings settings, Tracing tracing) {
         this.writer = writer;
         this.metrics = metrics;
         this.settings = settings;
+        this.tracing = tracing;
     }
 
     @Override
@@ -67,15 +74,22 @@ public final class ProfilePersister implements Processor<String, byte[], String,
         context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> outbox.pump());
     }
 
+    /** Under the event's span (a child of the context its record carries): its trace id in every line logged meanwhile. */
     @Override
     public void process(Record<String, byte[]> record) {
-        EventPosition position = deadLetters.position(record);
-        if (!deadLetters.checkKey(record, position)) {
-            return;
+        RecordMetadata origin = context.recordMetadata().orElseThrow();
+        work = PersistTopology.persistSpan(tracing, record, origin);
+        try (Traced.In in = work.enter()) {
+            EventPosition position = deadLetters.position(record);
+            if (!deadLetters.checkKey(record, position)) {
+                return;
+            }
+            timestamp = record.timestamp();
+            KeyHolds.accept(holds, record.key(), record.value(), position, this);
+            outbox.afterEvent(settings.maxOwedWrites());
+        } finally {
+            work.end();
         }
-        timestamp = record.timestamp();
-        KeyHolds.accept(holds, record.key(), record.value(), position, this);
-        outbox.afterEvent(settings.maxOwedWrites());
     }
 
     /** One event at its position: read, fold, owe the write and forward the change. */
@@ -89,6 +103,7 @@ public final class ProfilePersister implements Processor<String, byte[], String,
             return KeyHolds.Outcome.DONE;
         }
         EventEnvelope event = read.event();
+        work.attribute("agentmatch.event.type", event.type().name());
         long version = position.position();
         ProfileLedger.Decision decision;
         try {
@@ -101,14 +116,16 @@ public final class ProfilePersister implements Processor<String, byte[], String,
             ledger.put(key, JsonCodec.toBytes(apply.next()));
             if (apply.isDelete()) {
                 outbox.add(PendingWrite.profileDelete(key, version, position.topic(), position.partition(), version));
-                context.forward(new Record<>(key, ProfileChange.delete(key, version).toBytes(), timestamp), CHANGES_SINK);
+                context.forward(new Record<>(key, ProfileChange.delete(key, version).toBytes(), timestamp, work.recordHeaders()),
+                        CHANGES_SINK);
             } else {
                 outbox.add(PendingWrite.profilePut(apply.record(), version,
                         apply.next().origin().name().toLowerCase(), apply.next().requestFingerprint(),
                         position.topic(), position.partition(), version));
-                context.forward(new Record<>(key, ProfileChange.upsert(apply.record(), version).toBytes(), timestamp),
-                        CHANGES_SINK);
+                context.forward(new Record<>(key, ProfileChange.upsert(apply.record(), version).toBytes(), timestamp,
+                        work.recordHeaders()), CHANGES_SINK);
             }
+            LOG.debug("applied {} for {} (version {})", event.type(), key, version);
             metrics.eventProcessed(position.topic(), "applied");
         } else {
             LOG.debug("ignored {} for {}: {}", event.type(), key, ((ProfileLedger.Ignore) decision).reason());

@@ -1,6 +1,7 @@
 package io.agentmatch.processor.project;
 
 import io.agentmatch.contract.events.Topics;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.matching.Embedder;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import java.time.Duration;
@@ -27,7 +28,7 @@ public final class ProjectTopology {
     }
 
     public static Topology build(Topics topics, Embedder embedder, ProcessorMetrics metrics, int batchSize,
-                                 Duration flushInterval, Properties streamsProps) {
+                                 Duration flushInterval, Properties streamsProps, Tracing tracing) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // 1. The current projections, read back from their own compacted topic (which is also the
@@ -44,7 +45,7 @@ public final class ProjectTopology {
         // 3. Profile changes, keyed by id, co-partitioned with the projections.
         KStream<String, byte[]> projected = builder.stream(topics.profileChanges(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 // 4. Embed what changed, reuse what did not.
-                .process(() -> new Projector(embedder, metrics, batchSize, flushInterval),
+                .process(() -> new Projector(embedder, metrics, batchSize, flushInterval, tracing),
                         Projector.PROJECTIONS_STORE, Projector.PENDING_STORE);
         // 5. Publish; a null value removes the profile from matching.
         projected.to(topics.profileProjections(), Produced.with(Serdes.String(), Serdes.ByteArray())

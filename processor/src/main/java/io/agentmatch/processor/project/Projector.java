@@ -3,11 +3,14 @@ package io.agentmatch.processor.project;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.events.MatchProjection;
+import io.agentmatch.contract.trace.Traced;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.matching.Embedder;
 import io.agentmatch.matching.MatchProjections;
 import io.agentmatch.matching.MatchText;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.persist.DeadLetters;
+import io.opentelemetry.api.trace.SpanKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -42,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_IN_FLIGHT} batches are in flight while this thread polls, commits and prepares the
  * next one, so the model never waits for Kafka. Batches are forwarded strictly in order, so a
  * later change (a delete, an update) is never overtaken by an earlier one.
+ *
+ * <p>Each change is projected under its own span, a child of the context its record carries (the
+ * persister's span): started at receipt, entered again (its trace id in the MDC) when its projection
+ * or dead letter is published, and ended then, so it covers the batching and the model. The
+ * projection carries it as {@code traceparent}; a dead letter keeps the change's headers. A change
+ * restored from the pending store after a restart has lost its headers: it is projected untraced.
  */
 public final class Projector implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
@@ -57,6 +68,7 @@ public final class Projector implements Processor<String, byte[], String, byte[]
     private final ProcessorMetrics metrics;
     private final int batchSize;
     private final Duration flushInterval;
+    private final Tracing tracing;
     private ProcessorContext<String, byte[]> context;
     private TimestampedKeyValueStore<String, byte[]> projections;
     private KeyValueStore<String, byte[]> pendingStore;
@@ -64,7 +76,8 @@ public final class Projector implements Processor<String, byte[], String, byte[]
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Deque<Batch> inFlight = new ArrayDeque<>();
 
-    public Projector(Embedder embedder, ProcessorMetrics metrics, int batchSize, Duration flushInterval) {
+    public Projector(Embedder embedder, ProcessorMetrics metrics, int batchSize, Duration flushInterval, Tracing tracing) {
+        this.tracing = tracing;
         this.embedder = embedder;
         this.metrics = metrics;
         this.batchSize = batchSize;
@@ -77,7 +90,8 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         this.projections = context.getStateStore(PROJECTIONS_STORE);
         this.pendingStore = context.getStateStore(PENDING_STORE);
         try (KeyValueIterator<String, byte[]> it = pendingStore.all()) {
-            it.forEachRemaining(entry -> pending.put(entry.key, new Pending(ProfileChange.fromBytes(entry.value), entry.value, null)));
+            it.forEachRemaining(entry -> pending.put(entry.key,
+                    new Pending(ProfileChange.fromBytes(entry.value), entry.value, null, null, Traced.none())));
         }
         context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
             forwardCompleted();
@@ -91,12 +105,26 @@ public final class Projector implements Processor<String, byte[], String, byte[]
             return;
         }
         forwardCompleted();
-        ProfileChange change = ProfileChange.fromBytes(record.value());
-        pendingStore.put(change.id(), record.value());
-        pending.remove(change.id());
-        pending.put(change.id(), new Pending(change, record.value(), context.recordMetadata().map(Origin::of).orElse(null)));
-        if (pending.size() >= batchSize) {
-            dispatch();
+        Origin origin = context.recordMetadata().map(Origin::of).orElse(null);
+        Traced work = tracing.start("project " + (origin == null ? "change" : origin.topic), SpanKind.CONSUMER,
+                        tracing.fromRecord(record.headers()))
+                .attribute("messaging.system", "kafka")
+                .attribute("messaging.operation.type", "process")
+                .attribute("agentmatch.profile.id", record.key());
+        try (Traced.In in = work.enter()) {
+            ProfileChange change = ProfileChange.fromBytes(record.value());
+            pendingStore.put(change.id(), record.value());
+            Pending superseded = pending.remove(change.id());
+            if (superseded != null) {
+                // Never published: the newer change of the same profile is projected instead.
+                superseded.work.attribute("agentmatch.superseded", "true").end();
+            }
+            pending.put(change.id(), new Pending(change, record.value(), origin,
+                    new RecordHeaders(record.headers().toArray()), work));
+            LOG.debug("change of {} (version {}) waits for its projection", change.id(), change.version());
+            if (pending.size() >= batchSize) {
+                dispatch();
+            }
         }
     }
 
@@ -169,17 +197,24 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         }
         for (Output output : batch.outputs) {
             ProfileChange change = output.pending.change;
-            if (change.deleted()) {
-                emit(output.pending, null);
-            } else if (output.vectorIndex >= 0) {
-                emit(output.pending, MatchProjections.of(change.id(), change.profile().data(), output.textHash,
-                        vectors.get(output.vectorIndex), change.version()));
-            } else if (output.reused != null && !output.reused.equals(current(change.id()))) {
-                emit(output.pending, output.reused);
-            }
-            // A newer change of the same profile may be waiting: it keeps its place in the store.
-            if (Arrays.equals(pendingStore.get(change.id()), output.pending.bytes)) {
-                pendingStore.delete(change.id());
+            Traced work = output.pending.work;
+            try (Traced.In in = work.enter()) {
+                if (change.deleted()) {
+                    emit(output.pending, null);
+                } else if (output.vectorIndex >= 0) {
+                    emit(output.pending, MatchProjections.of(change.id(), change.profile().data(), output.textHash,
+                            vectors.get(output.vectorIndex), change.version()));
+                } else if (output.reused != null && !output.reused.equals(current(change.id()))) {
+                    emit(output.pending, output.reused);
+                } else {
+                    LOG.debug("projection of {} (version {}) unchanged: nothing to publish", change.id(), change.version());
+                }
+                // A newer change of the same profile may be waiting: it keeps its place in the store.
+                if (Arrays.equals(pendingStore.get(change.id()), output.pending.bytes)) {
+                    pendingStore.delete(change.id());
+                }
+            } finally {
+                work.end();
             }
         }
     }
@@ -192,18 +227,20 @@ public final class Projector implements Processor<String, byte[], String, byte[]
     private void emit(Pending source, MatchProjection projection) {
         String id = source.change.id();
         byte[] value = MatchProjection.toBytes(projection);
-        long size = Limits.recordBytes(id.getBytes(StandardCharsets.UTF_8), value, 0);
+        long size = Limits.recordBytes(id.getBytes(StandardCharsets.UTF_8), value, Limits.TRACE_HEADER_BYTES);
         if (size > Limits.KAFKA_MAX_RECORD_BYTES) {
             String reason = "match projection too large: " + size + " bytes with its embedding, Kafka's record limit is "
                     + Limits.KAFKA_MAX_RECORD_BYTES + "; the profile is stored but not matchable";
             LOG.warn("dead-lettering the change of {} (version {}): {}", id, source.change.version(), reason);
+            source.work.fail("dead-lettered: " + reason);
             Origin origin = source.origin != null ? source.origin : new Origin("unknown (restored)", -1, -1);
             context.forward(new Record<>(id, source.bytes, System.currentTimeMillis(),
-                    DeadLetters.headers(reason, origin.topic, origin.partition, origin.offset)), DEAD_LETTER_SINK);
+                    DeadLetters.headers(source.headers, reason, origin.topic, origin.partition, origin.offset)), DEAD_LETTER_SINK);
             metrics.deadLettered(origin.topic);
             value = null;
         }
-        context.forward(new Record<>(id, value, System.currentTimeMillis()), PROJECTIONS_SINK);
+        LOG.debug("{} the projection of {} (version {})", value == null ? "removed" : "published", id, source.change.version());
+        context.forward(new Record<>(id, value, System.currentTimeMillis(), source.work.recordHeaders()), PROJECTIONS_SINK);
     }
 
     private MatchProjection current(String id) {
@@ -219,8 +256,11 @@ public final class Projector implements Processor<String, byte[], String, byte[]
         }
     }
 
-    /** A change waiting for its projection, with the bytes it is stored under and where it was read (null when restored). */
-    private record Pending(ProfileChange change, byte[] bytes, Origin origin) {
+    /**
+     * A change waiting for its projection, with the bytes it is stored under, where it was read and the
+     * headers it came with (null when restored), and its span.
+     */
+    private record Pending(ProfileChange change, byte[] bytes, Origin origin, Headers headers, Traced work) {
     }
 
     private record Origin(String topic, int partition, long offset) {

@@ -6,14 +6,24 @@ import java.util.concurrent.CompletableFuture;
 
 /** Where owed writes go: DynamoDB in production ({@link DynamoWriter}). */
 public interface ItemWriter {
-    /** Writes at most 25 changes, at most one per item; completes with the outbox keys not processed. */
-    CompletableFuture<Set<String>> writeBatch(List<PendingWrite> writes);
 
-    /** Writes one change, unless the item already holds a newer version (which counts as done). */
-    CompletableFuture<Void> writeConditionally(PendingWrite write);
+    /** What became of one write: stored, or refused because the item already holds a newer version. */
+    enum Outcome { WRITTEN, SUPERSEDED }
+
+    /**
+     * Writes at most 25 unversioned changes (messages), at most one per item, unconditionally;
+     * completes with the outbox keys not processed. Never given a profile write.
+     */
+    CompletableFuture<Set<String>> writeBatch(List<PendingWrite> writes);
 
     /** The table {@code write} goes to, as operators know it (health and logs name it). */
     default String table(PendingWrite write) {
         return write.isProfile() ? "profiles" : "conversations";
     }
+
+    /**
+     * Writes one change: a profile write (put or tombstone) under the version condition, completing
+     * with SUPERSEDED when the item already holds a newer version; a message as is.
+     */
+    CompletableFuture<Outcome> writeOne(PendingWrite write);
 }

@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -25,31 +27,42 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  * the outbox only after DynamoDB acknowledged it. So a crash at any instant loses nothing (the
  * restored outbox is written again) and offsets are never committed for unwritten events.
  *
- * <p>Writes go out as BatchWriteItem of up to 25 (one change per item: a newer change replaces
- * the pending one), several batches in flight. Failures back off exponentially and retry forever,
- * in order per item; an item DynamoDB rejects as invalid is dead-lettered; a failure no retry can
- * fix (no table, access denied: {@link DynamoFailures}) keeps its writes too, and is reported for
- * {@code /ready} instead of retried in silence. Not thread-safe: only the owning stream thread calls it.
+ * <p>Profile writes go out one by one as conditional PutItems (the version condition: a write that
+ * lands late never replaces a newer item; refused by it, the write is done, counted as superseded);
+ * messages go out as BatchWriteItem of up to 25. One change per item is owed (a newer change
+ * replaces the pending one); at most {@code maxInFlight} DynamoDB calls per task are in flight,
+ * started by the {@link Sender} as earlier ones finish, so the slots stay busy while the stream
+ * thread is elsewhere. Failures back off exponentially and retry forever, in order per item; an
+ * item DynamoDB rejects as invalid is dead-lettered; a failure no retry can fix (no table, access
+ * denied: {@link DynamoFailures}) keeps its writes too, and is reported for {@code /ready} instead
+ * of retried in silence. Not thread-safe: only the owning stream thread calls it (the Sender holds
+ * calls, never outbox state).
  */
 public final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     public static final int BATCH_SIZE = 25;
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
+    /**
+     * Calls handed to the sender per call slot: enough to keep the slots busy until the stream
+     * thread is back (a poll can block for 100 ms), few enough that newer changes still replace
+     * owed ones before they are sent.
+     */
+    static final int HANDED_OVER_PER_SLOT = 16;
 
     private final String name;
     private final KeyValueStore<String, byte[]> store;
     private final ItemWriter writer;
     private final BiConsumer<PendingWrite, String> deadLetter;
     private final ProcessorMetrics metrics;
-    private final int maxInFlight;
+    private final int maxHandedOver;
+    private final Sender sender;
     private final java.util.function.LongSupplier clock;
 
     private final Map<String, PendingWrite> pending = new LinkedHashMap<>();
-    /** Keys restored from the changelog: written one by one, conditionally. */
-    private final Set<String> recovered = new HashSet<>();
     /** Keys DynamoDB rejected in a batch: written one by one to find the invalid item. */
     private final Set<String> isolate = new HashSet<>();
+    /** Writes handed to the sender (waiting or in flight), by key: one per item at a time, in order. */
     private final Map<String, PendingWrite> inFlightKeys = new LinkedHashMap<>();
     private final List<InFlight> inFlight = new ArrayList<>();
 
@@ -57,7 +70,11 @@ public final class Outbox {
     private long nextAttemptAt = 0;
     private long failingSince = 0;
 
-    private record InFlight(List<PendingWrite> writes, CompletableFuture<Set<String>> unprocessed) {
+    /** One DynamoDB call handed to the sender: its writes, and when done the keys it did not process and how many were superseded. */
+    private record InFlight(List<PendingWrite> writes, CompletableFuture<Done> done) {
+    }
+
+    private record Done(Set<String> unprocessed, int superseded) {
     }
 
     public Outbox(String name, KeyValueStore<String, byte[]> store, ItemWriter writer,
@@ -68,16 +85,15 @@ public final class Outbox {
         this.writer = writer;
         this.deadLetter = deadLetter;
         this.metrics = metrics;
-        this.maxInFlight = maxInFlight;
+        this.maxHandedOver = maxInFlight * HANDED_OVER_PER_SLOT;
+        this.sender = new Sender(maxInFlight);
         this.clock = clock;
         try (KeyValueIterator<String, byte[]> it = store.all()) {
-            it.forEachRemaining(entry -> {
-                pending.put(entry.key, PendingWrite.fromBytes(entry.value));
-                recovered.add(entry.key);
-            });
+            it.forEachRemaining(entry -> pending.put(entry.key, PendingWrite.fromBytes(entry.value)));
         }
-        if (!recovered.isEmpty()) {
-            LOG.info("{}: {} DynamoDB writes owed from before a restart; writing them again", name, recovered.size());
+        if (!pending.isEmpty()) {
+            // Safe to write again: profile writes are conditional, messages rewrite the same content.
+            LOG.info("{}: {} DynamoDB writes owed from before a restart; writing them again", name, pending.size());
         }
         metrics.outboxChanged(name, pending.size());
     }
@@ -86,8 +102,6 @@ public final class Outbox {
         String key = write.outboxKey();
         store.put(key, write.toBytes());
         pending.put(key, write);
-        // A newer change for the key supersedes the recovered one: it is a normal write again.
-        recovered.remove(key);
         metrics.outboxChanged(name, pending.size());
     }
 
@@ -96,16 +110,22 @@ public final class Outbox {
     }
 
     /**
-     * After each event: sends a full batch at once, and holds processing while more than
-     * {@code maxOwed} writes are owed (DynamoDB slow or down), bounded so the transaction stays alive.
+     * After each event: sends what has a free call slot (a profile write, a full batch of messages),
+     * and holds processing while more than {@code maxOwed} writes are owed (DynamoDB slow or down),
+     * bounded so the transaction stays alive.
      */
     public void afterEvent(int maxOwed) {
-        if (pending.size() >= BATCH_SIZE) {
+        if (worthSending()) {
             pump();
         }
         if (pending.size() > maxOwed) {
             drainTo(maxOwed, Duration.ofSeconds(20));
         }
+    }
+
+    /** Profile writes go one by one, so each is worth sending at once; messages wait for a full batch or the flush. */
+    private boolean worthSending() {
+        return pending.size() >= BATCH_SIZE || (!pending.isEmpty() && pending.values().iterator().next().isVersioned());
     }
 
     /** Collects finished writes and sends what is due, without waiting. */
@@ -124,6 +144,7 @@ public final class Outbox {
         }
     }
 
+    /** Waits for a call to finish, at most 200 ms (calls handed over wait while the sender is paused). */
     private void awaitAnyInFlight(long deadlineNanos) {
         if (inFlight.isEmpty()) {
             long sleepMs = Math.max(1, Math.min(nextAttemptAt - clock.getAsLong(),
@@ -136,8 +157,9 @@ public final class Outbox {
             return;
         }
         try {
-            CompletableFuture.anyOf(inFlight.stream().map(InFlight::unprocessed).toArray(CompletableFuture[]::new))
-                    .get(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(inFlight.stream().map(InFlight::done).toArray(CompletableFuture[]::new))
+                    .get(Math.max(1, Math.min(200, (deadlineNanos - System.nanoTime()) / 1_000_000)),
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (Exception ignored) {
             // finished with an error or timed out: harvest() looks at it
         }
@@ -146,22 +168,28 @@ public final class Outbox {
     private void harvest() {
         for (Iterator<InFlight> it = inFlight.iterator(); it.hasNext(); ) {
             InFlight batch = it.next();
-            if (!batch.unprocessed().isDone()) {
+            if (!batch.done().isDone()) {
                 continue;
             }
             it.remove();
             batch.writes().forEach(w -> inFlightKeys.remove(w.outboxKey()));
             try {
-                Set<String> unprocessed = batch.unprocessed().join();
+                Done done = batch.done().join();
                 Set<String> tables = new HashSet<>();
                 for (PendingWrite write : batch.writes()) {
-                    if (!unprocessed.contains(write.outboxKey())) {
+                    if (!done.unprocessed().contains(write.outboxKey())) {
                         acknowledge(write);
                     }
                     tables.add(writer.table(write));
                 }
                 tables.forEach(table -> metrics.dynamoWriteSucceeded(table, clock.getAsLong()));
-                succeeded(unprocessed.size());
+                if (done.superseded() > 0) {
+                    // A newer version is already in the table (a replay, or a late write): done, not an error.
+                    metrics.dynamoSuperseded(done.superseded());
+                }
+                succeeded(done.unprocessed().size());
+            } catch (CancellationException e) {
+                // never sent (the outbox closed): the writes stay owed
             } catch (CompletionException e) {
                 failed(batch.writes(), e.getCause() == null ? e : e.getCause());
             }
@@ -176,7 +204,6 @@ public final class Outbox {
         if (current != null && current.version() == write.version() && current.kind() == write.kind()) {
             pending.remove(key);
             store.delete(key);
-            recovered.remove(key);
             isolate.remove(key);
         }
     }
@@ -208,7 +235,6 @@ public final class Outbox {
                 deadLetter.accept(write, reason);
                 pending.remove(write.outboxKey());
                 store.delete(write.outboxKey());
-                recovered.remove(write.outboxKey());
                 isolate.remove(write.outboxKey());
             } else {
                 writes.forEach(w -> isolate.add(w.outboxKey()));
@@ -233,42 +259,51 @@ public final class Outbox {
         if (clock.getAsLong() < nextAttemptAt) {
             return;
         }
+        sender.resume();
         List<PendingWrite> batch = new ArrayList<>(BATCH_SIZE);
         for (PendingWrite write : pending.values()) {
-            if (inFlight.size() >= maxInFlight) {
+            if (inFlight.size() >= maxHandedOver) {
                 break;
             }
             String key = write.outboxKey();
             if (inFlightKeys.containsKey(key)) {
                 continue;
             }
-            if (recovered.contains(key) || isolate.contains(key)) {
-                send(List.of(write), writer.writeConditionally(write).thenApply(ignored -> Set.of()));
+            if (write.isVersioned() || isolate.contains(key)) {
+                send(List.of(write), () -> writer.writeOne(write).thenApply(outcome ->
+                        new Done(Set.of(), outcome == ItemWriter.Outcome.SUPERSEDED ? 1 : 0)));
                 continue;
             }
             batch.add(write);
             if (batch.size() == BATCH_SIZE) {
-                send(batch, writer.writeBatch(batch));
+                sendBatch(batch);
                 batch = new ArrayList<>(BATCH_SIZE);
             }
         }
-        if (!batch.isEmpty() && inFlight.size() < maxInFlight) {
-            send(batch, writer.writeBatch(batch));
+        if (!batch.isEmpty() && inFlight.size() < maxHandedOver) {
+            sendBatch(batch);
         }
     }
 
-    private void send(List<PendingWrite> writes, CompletableFuture<Set<String>> future) {
+    private void sendBatch(List<PendingWrite> batch) {
+        send(batch, () -> writer.writeBatch(batch).thenApply(unprocessed -> new Done(unprocessed, 0)));
+    }
+
+    private void send(List<PendingWrite> writes, Supplier<CompletableFuture<Done>> call) {
         writes.forEach(w -> inFlightKeys.put(w.outboxKey(), w));
-        inFlight.add(new InFlight(writes, future));
+        inFlight.add(new InFlight(writes, sender.submit(call)));
     }
 
     /** Waits for writes in flight (on close), so nothing is sent twice needlessly; never required for safety. */
     public void close(Duration maxWait) {
+        sender.close();
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
             awaitAnyInFlight(deadline);
             harvest();
         }
+        // What is still owed stays in the store for the task's next owner, which reports it.
+        metrics.outboxClosed(name);
     }
 
     private static String describe(Throwable cause) {

@@ -10,14 +10,15 @@ import io.agentmatch.contract.storage.ProfileItems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * One DynamoDB write the processor owes, kept in the outbox store until DynamoDB acknowledged it.
  * It records the source offset so a write DynamoDB rejects as invalid can be dead-lettered with
- * its origin. {@code requestFingerprint} goes into a profile item (see {@link ProfileItems#REQUEST_FINGERPRINT}).
+ * its origin. A profile write (a put, or a delete's tombstone) carries its version and goes out
+ * under the version condition; a message is immutable (its key always holds the same content) and
+ * goes out as is. {@code requestFingerprint} goes into a profile item (see {@link ProfileItems#REQUEST_FINGERPRINT}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PendingWrite(Kind kind, String id, long version, String origin, ObjectNode payload,
@@ -56,18 +57,26 @@ public record PendingWrite(Kind kind, String id, long version, String origin, Ob
         return kind != Kind.MESSAGE_PUT;
     }
 
+    /** Whether the write must carry the version condition (it may find a newer version in the table). */
+    public boolean isVersioned() {
+        return isProfile();
+    }
+
+    /** The item to put: the profile, a delete's tombstone, or the message. */
     public java.util.Map<String, AttributeValue> item() {
         return switch (kind) {
             case PROFILE_PUT -> ProfileItems.toItem(ProfileRecord.fromJson(payload), version, origin, requestFingerprint);
+            case PROFILE_DELETE -> ProfileItems.tombstone(id, version);
             case MESSAGE_PUT -> ConversationItems.toItem(ConversationMessage.fromJson(payload));
-            case PROFILE_DELETE -> throw new IllegalStateException("a delete has no item");
         };
     }
 
+    /** The unconditional batch form: only for unversioned writes (BatchWriteItem has no conditions). */
     public WriteRequest toWriteRequest() {
-        return kind == Kind.PROFILE_DELETE
-                ? WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(ProfileItems.key(id)).build()).build()
-                : WriteRequest.builder().putRequest(PutRequest.builder().item(item()).build()).build();
+        if (isVersioned()) {
+            throw new IllegalStateException("a profile write carries the version condition; it cannot go in a batch");
+        }
+        return WriteRequest.builder().putRequest(PutRequest.builder().item(item()).build()).build();
     }
 
     public byte[] toBytes() {

@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class EventLoad {
     final List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
     final Map<String, ProfileRecord> expectedProfiles = new LinkedHashMap<>();
+    final java.util.Set<String> expectedTombstones = new java.util.HashSet<>();
     final Map<String, List<String>> expectedConversations = new HashMap<>();
 
     EventLoad(PipelineConfig config, int events, long seed) {
@@ -72,6 +73,7 @@ final class EventLoad {
                 add(profiles, id, EventEnvelope.of(EventType.PROFILE_DELETED, EventSource.API, id, null,
                         new ProfileRecord(id, null, null).toJson()));
                 expectedProfiles.remove(id);
+                expectedTombstones.add(id);
             } else {
                 String conversation = "c-" + seed + "-" + random.nextInt(40);
                 List<String> messages = expectedConversations.computeIfAbsent(conversation, c -> new ArrayList<>());
@@ -132,8 +134,17 @@ final class EventLoad {
     List<String> differences(DynamoDbClient dynamo, PipelineConfig config) {
         List<String> problems = new ArrayList<>();
         Map<String, Map<String, AttributeValue>> items = new HashMap<>();
-        dynamo.scanPaginator(b -> b.tableName(config.profileTable()).consistentRead(true)).items()
-                .forEach(item -> items.put(item.get(ProfileItems.ID).s(), item));
+        java.util.Set<String> tombstones = new java.util.HashSet<>();
+        dynamo.scanPaginator(b -> b.tableName(config.profileTable()).consistentRead(true)).items().forEach(item -> {
+            if (ProfileItems.isTombstone(item)) {
+                tombstones.add(item.get(ProfileItems.ID).s());
+            } else {
+                items.put(item.get(ProfileItems.ID).s(), item);
+            }
+        });
+        if (!tombstones.equals(expectedTombstones)) {
+            problems.add("tombstones: " + tombstones.size() + " in the table, " + expectedTombstones.size() + " deletes");
+        }
         for (var expected : expectedProfiles.entrySet()) {
             var item = items.remove(expected.getKey());
             if (item == null) {

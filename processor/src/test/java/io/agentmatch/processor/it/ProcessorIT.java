@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.localstack.Await;
+import io.agentmatch.localstack.ComponentHealth;
+import io.agentmatch.localstack.ComponentSpec;
 import io.agentmatch.localstack.TestStack;
 import io.agentmatch.matching.Embedder;
 import io.agentmatch.processor.ProcessorApp;
@@ -131,7 +133,30 @@ class ProcessorIT {
             HttpResponse<String> answer = get(health);
             assertEquals(503, answer.statusCode(), answer.body());
             assertTrue(answer.body().contains("projector"), answer.body());
+
+            // ./pipeline status says so, not just "running".
+            String status = ComponentHealth.describe(ComponentSpec.Kind.PROCESSOR, processor.healthPort());
+            assertTrue(status.startsWith("running, UNHEALTHY: ") && status.contains("projector is "), status);
+            // So do the metrics: the projector's own gauge stays (Kafka's metrics of it go), and its lag,
+            // read from its group's committed offsets, grows while the persister's drains.
+            String metrics = processor.metrics().scrape();
+            assertEquals(0.0, sample(metrics, "processor_streams_running{application=\"projector\",component=\"processor\"}"));
+            assertEquals(1.0, sample(metrics, "processor_streams_running{application=\"persister\",component=\"processor\"}"));
+            assertEquals(0.0, sample(metrics, "processor_healthy{component=\"processor\"}"));
+            assertEquals(0.0, sample(metrics, "processor_ready{component=\"processor\"}"));
+            Await.until("the stopped projector's lag shows", Duration.ofSeconds(60),
+                    () -> sample(processor.metrics().scrape(), LAG_OF.formatted("projector")) > 0);
+            Await.until("the persister's lag drains to 0", Duration.ofSeconds(60),
+                    () -> sample(processor.metrics().scrape(), LAG_OF.formatted("persister")) == 0);
         }
+    }
+
+    private static final String LAG_OF = "processor_consumer_lag_records{application=\"%s\",component=\"processor\"}";
+
+    private static double sample(String metrics, String series) {
+        return metrics.lines().filter(line -> line.startsWith(series + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(series.length() + 1)))
+                .orElseThrow(() -> new AssertionError(series + " is not exported"));
     }
 
     private static HttpResponse<String> get(URI uri) throws Exception {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.events.ConversationMessage;
 import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSchemas;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.JsonCodec;
@@ -66,7 +67,7 @@ class EventVersionsTopologyTest {
         Properties props = ProcessorApp.streamsSpec(KafkaClients.of(KafkaConnection.plaintext("unused:9092"), "test"),
                 "persister", "versions-test", Files.createTempDirectory("versions-test"), 1, 1).properties();
         driver = new TopologyTestDriver(PersistTopology.build(topics, table, new ProcessorMetrics(),
-                new PersistSettings(4, Duration.ofMillis(20), 1000)), props);
+                new PersistSettings(4, Duration.ofMillis(20), 1000), Tracing.idsOnly()), props);
         profiles = driver.createInputTopic(topics.profileEvents(), new StringSerializer(), new ByteArraySerializer());
         conversations = driver.createInputTopic(topics.conversationEvents(), new StringSerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer());

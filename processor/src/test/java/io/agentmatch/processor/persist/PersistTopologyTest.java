@@ -14,6 +14,8 @@ import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.Topics;
+import io.agentmatch.contract.storage.ProfileItems;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.storage.PendingWrite;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.kafka.KafkaConnection;
 import io.agentmatch.processor.ProcessorApp;
+import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -37,9 +41,11 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class PersistTopologyTest {
     private final Topics topics = new Topics("");
+    private static final int MAX_IN_FLIGHT = 4;
     private final InMemoryItemWriter table = new InMemoryItemWriter();
     private final ProcessorMetrics metrics = new ProcessorMetrics();
     private TopologyTestDriver driver;
@@ -59,8 +65,8 @@ class PersistTopologyTest {
         // The production properties, so the driver runs the topology as the processor does.
         Properties props = ProcessorApp.streamsSpec(KafkaClients.of(KafkaConnection.plaintext("unused:9092"), "test"),
                 "persister", "persist-test", stateDir, 1, 1).properties();
-        var settings = new PersistSettings(4, Duration.ofMillis(20), 1000);
-        var d = new TopologyTestDriver(PersistTopology.build(topics, table, metrics, settings), props);
+        var settings = new PersistSettings(MAX_IN_FLIGHT, Duration.ofMillis(20), 1000);
+        var d = new TopologyTestDriver(PersistTopology.build(topics, table, metrics, settings, Tracing.idsOnly()), props);
         profiles = d.createInputTopic(topics.profileEvents(), new StringSerializer(), new ByteArraySerializer());
         conversations = d.createInputTopic(topics.conversationEvents(), new StringSerializer(), new ByteArraySerializer());
         deadLetters = d.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -90,8 +96,19 @@ class PersistTopologyTest {
     }
 
     private ProfileRecord stored(String id) {
-        PendingWrite write = table.items.get("P:" + id);
+        PendingWrite write = table.live(id);
         return write == null ? null : ProfileRecord.fromJson(write.payload());
+    }
+
+    private void sendDelete(String id) throws Exception {
+        send(EventType.PROFILE_DELETED, EventSource.API, id, null, data("{}"));
+    }
+
+    /** A replay: the processor's state is gone (new state dir), the table stays, the log is read from offset 0. */
+    private void restartWithEmptyState() throws Exception {
+        driver.close();
+        stateDir = Files.createTempDirectory("persist-test-replay");
+        driver = newDriver();
     }
 
     @Test
@@ -157,10 +174,10 @@ class PersistTopologyTest {
     void unchangedReImportWritesNothingChangedReImportApplies() throws Exception {
         send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m1", "2024-03-01T09:00:00.000001", data("{\"averagePrice\":40}"));
         flush();
-        int callsAfterFirst = table.calls;
+        int callsAfterFirst = table.calls.size();
         send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m1", "2024-03-01T09:00:00.000001", data("{\"averagePrice\":40.0}"));
         flush();
-        assertEquals(callsAfterFirst, table.calls, "40 and 40.0 are the same content: no write");
+        assertEquals(callsAfterFirst, table.calls.size(), "40 and 40.0 are the same content: no write");
         send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "m1", "2024-03-01T09:00:00.000001", data("{\"averagePrice\":41}"));
         flush();
         assertEquals(41, stored("m1").data().get("averagePrice").intValue());
@@ -211,16 +228,143 @@ class PersistTopologyTest {
     }
 
     @Test
-    void deleteRemovesTheItem() throws Exception {
-        send(EventType.PROFILE_CREATED, EventSource.API, "d1", "2024-01-01T00:00:00.000001", data("{}"));
+    void aDeleteLeavesATombstoneWithItsVersionThatHidesTheProfile() throws Exception {
+        send(EventType.PROFILE_CREATED, EventSource.API, "d1", "2024-01-01T00:00:00.000001", data("{\"job\":\"Chef\"}"));
         flush();
-        send(EventType.PROFILE_DELETED, EventSource.API, "d1", null, data("{}"));
+        sendDelete("d1");
         flush();
         assertNull(stored("d1"));
+        PendingWrite tombstone = table.items.get("P:d1");
+        assertEquals(PendingWrite.Kind.PROFILE_DELETE, tombstone.kind(), "the delete is a write the condition can see");
+        assertEquals(1, tombstone.version(), "the tombstone carries the delete's offset");
+        Map<String, AttributeValue> item = tombstone.item();
+        assertTrue(ProfileItems.isTombstone(item));
+        assertEquals(Set.of(ProfileItems.ID, ProfileItems.VERSION, ProfileItems.DELETED), item.keySet(),
+                "no data and no GSI key attribute: in no index");
     }
 
     @Test
-    void writesWaitWhileDynamoDbIsDownAndAllArriveAfterwardsBatched() throws Exception {
+    void everyProfileWriteIsOneConditionalPutAndMessagesGoInBatches() throws Exception {
+        send(EventType.PROFILE_CREATED, EventSource.API, "a", "2024-01-01T00:00:00.000001", data("{\"n\":1}"));
+        send(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, "b", "2024-01-01T00:00:00.000001", data("{\"n\":2}"));
+        flush();
+        send(EventType.PROFILE_UPDATED, EventSource.API, "a", null, data("{\"n\":3}"));
+        sendDelete("b");
+        for (int i = 0; i < 30; i++) {
+            postMessage("c1", "m" + i, "2024-05-05T10:00:00.000001", "text " + i);
+        }
+        flush();
+        List<InMemoryItemWriter.Call> profileCalls = table.calls.stream()
+                .filter(c -> c.writes().stream().anyMatch(PendingWrite::isProfile)).toList();
+        assertEquals(4, profileCalls.size(), "two creates, an update, a delete: " + profileCalls);
+        assertTrue(profileCalls.stream().allMatch(c -> c.shape() == InMemoryItemWriter.Shape.ONE && c.writes().size() == 1),
+                "a profile write never goes in a BatchWriteItem (it has no conditions): " + profileCalls);
+        assertTrue(profileCalls.stream().allMatch(c -> c.writes().get(0).isVersioned()));
+        List<InMemoryItemWriter.Call> messageCalls = table.calls.stream()
+                .filter(c -> c.writes().stream().noneMatch(PendingWrite::isProfile)).toList();
+        assertTrue(messageCalls.stream().allMatch(c -> c.shape() == InMemoryItemWriter.Shape.BATCH), "" + messageCalls);
+        assertEquals(30, messageCalls.stream().mapToInt(c -> c.writes().size()).sum());
+        assertTrue(messageCalls.size() <= 3, "messages go 25 to a call: " + messageCalls.size() + " calls");
+    }
+
+    @Test
+    void aLateWriteOfAnOlderVersionIsSupersededCountedAndLeavesTheOutbox() throws Exception {
+        // Another instance (this one's partitions moved, then came back) already stored a newer version.
+        ProfileRecord newer = new ProfileRecord("z1", "2024-01-01T00:00:00.000001", data("{\"name\":\"newer\"}"));
+        table.items.put("P:z1", PendingWrite.profilePut(newer, 7, "api", topics.profileEvents(), 0, 7));
+        send(EventType.PROFILE_CREATED, EventSource.API, "z1", "2024-01-01T00:00:00.000001", data("{\"name\":\"older\"}"));
+        flush();
+        flush();
+        assertEquals("newer", stored("z1").data().get("name").asText(), "version 0 never replaces version 7");
+        assertEquals(1, table.superseded);
+        assertEquals(1, table.calls.size(), "refused by the condition is done, not retried");
+        assertTrue(metrics.scrape().contains("processor_dynamodb_writes_superseded_total{component=\"processor\"} 1.0"), metrics.scrape());
+    }
+
+    @Test
+    void aReplayFromOffsetZeroNeverShowsAnOlderVersionNorRevivesADelete() throws Exception {
+        send(EventType.PROFILE_CREATED, EventSource.API, "p", "2024-01-01T00:00:00.000001", data("{\"rev\":0}"));
+        send(EventType.PROFILE_CREATED, EventSource.API, "d", "2024-01-01T00:00:00.000001", data("{\"rev\":0}"));
+        send(EventType.PROFILE_UPDATED, EventSource.API, "p", null, data("{\"rev\":1}"));
+        sendDelete("d");
+        send(EventType.PROFILE_UPDATED, EventSource.API, "p", null, data("{\"rev\":2}"));
+        flush();
+        assertEquals(4, table.items.get("P:p").version());
+        assertEquals(3, table.items.get("P:d").version());
+        int before = table.history.size();
+
+        restartWithEmptyState();
+        List<String> events = List.of("create p", "create d", "update p", "delete d", "update p");
+        for (int i = 0; i < events.size(); i++) {
+            switch (i) {
+                case 0 -> send(EventType.PROFILE_CREATED, EventSource.API, "p", "2024-01-01T00:00:00.000001", data("{\"rev\":0}"));
+                case 1 -> send(EventType.PROFILE_CREATED, EventSource.API, "d", "2024-01-01T00:00:00.000001", data("{\"rev\":0}"));
+                case 2 -> send(EventType.PROFILE_UPDATED, EventSource.API, "p", null, data("{\"rev\":1}"));
+                case 3 -> sendDelete("d");
+                default -> send(EventType.PROFILE_UPDATED, EventSource.API, "p", null, data("{\"rev\":2}"));
+            }
+            flush(); // one write at a time: nothing coalesces in the outbox, every replayed version is tried
+            assertEquals(4, table.items.get("P:p").version(), "after replayed " + events.get(i));
+            assertEquals(2, stored("p").data().get("rev").intValue(), "after replayed " + events.get(i));
+            assertNull(stored("d"), "the deleted profile stays deleted after replayed " + events.get(i));
+        }
+        List<PendingWrite> replayed = table.history.subList(before, table.history.size());
+        assertEquals(List.of(4L), replayed.stream().filter(w -> w.id().equals("p")).map(PendingWrite::version).toList(),
+                "only the same version is rewritten (idempotent)");
+        assertEquals(List.of(3L), replayed.stream().filter(w -> w.id().equals("d")).map(PendingWrite::version).toList());
+        assertEquals(3, table.superseded, "create p, update p, create d were refused");
+    }
+
+    @Test
+    void profileWritesInFlightPerTaskNeverExceedTheBoundAndAllArrive() throws Exception {
+        table.gated = true;
+        for (int i = 0; i < 40; i++) {
+            send(EventType.PROFILE_CREATED, EventSource.API, "g" + i, "2024-01-01T00:00:00.000001", data("{\"n\":" + i + "}"));
+        }
+        flush();
+        assertEquals(MAX_IN_FLIGHT, table.maxOpen, "the bound is reached and never exceeded");
+        for (int round = 0; round < 40 && table.items.size() < 40; round++) {
+            table.release();
+            table.gated = true;
+            flush();
+        }
+        table.release();
+        flush();
+        assertEquals(40, table.items.size());
+        assertEquals(MAX_IN_FLIGHT, table.maxOpen);
+    }
+
+    @Test
+    void messageKeysAlwaysHoldTheSameMessageSoUnconditionalRewritesCannotBeStale() throws Exception {
+        // The sort key comes from the fold of the log before the message (ConversationLedger), and
+        // messages are never deleted: any instance folding the log (a zombie, the new owner, a
+        // replay) writes exactly the same item under a key, so a late unconditional write rewrites
+        // identical content.
+        String ts = "2024-05-05T10:00:00.123456";
+        Runnable log = () -> {
+            postMessage("c1", "m1", ts, "first");
+            postMessage("c1", "m2", ts, "second");
+            postMessage("c1", "m2", ts, "second"); // a retry
+            postMessage("c2", "m1", ts, "other conversation");
+            postMessage("c1", "m3", "2024-05-05T10:00:00.000001", "slow clock");
+        };
+        log.run();
+        flush();
+        restartWithEmptyState();
+        log.run();
+        flush();
+        Map<String, Set<String>> contents = new java.util.HashMap<>();
+        table.history.stream().filter(w -> w.kind() == PendingWrite.Kind.MESSAGE_PUT)
+                .forEach(w -> contents.computeIfAbsent(w.outboxKey(), k -> new java.util.HashSet<>())
+                        .add(JsonCodec.canonical(w.payload())));
+        assertEquals(4, contents.size());
+        contents.forEach((key, items) -> assertEquals(1, items.size(), key + " was written with " + items));
+        assertEquals(8, table.history.stream().filter(w -> w.kind() == PendingWrite.Kind.MESSAGE_PUT).count(),
+                "both passes wrote every message");
+    }
+
+    @Test
+    void writesWaitWhileDynamoDbIsDownAndAllArriveAfterwards() throws Exception {
         table.unavailable = true;
         for (int i = 0; i < 60; i++) {
             send(EventType.PROFILE_CREATED, EventSource.API, "u" + i, "2024-01-01T00:00:00.000001", data("{\"n\":" + i + "}"));
@@ -232,7 +376,6 @@ class PersistTopologyTest {
             driver.advanceWallClockTime(Duration.ofSeconds(6));
         }
         assertEquals(60, table.items.size(), "nothing lost while DynamoDB was down");
-        assertTrue(table.batchSizes.stream().allMatch(size -> size <= 25));
     }
 
     @Test
@@ -272,8 +415,9 @@ class PersistTopologyTest {
 
     @Test
     void anItemDynamoDbCallsInvalidIsStillDeadLetteredAlone() throws Exception {
-        send(EventType.PROFILE_CREATED, EventSource.API, "big", "2024-01-01T00:00:00.000001", data("{}"));
+        // Set first: a profile write is sent as soon as its event is processed.
         table.failure = dynamoError("ValidationException", "Item size has exceeded the maximum allowed size");
+        send(EventType.PROFILE_CREATED, EventSource.API, "big", "2024-01-01T00:00:00.000001", data("{}"));
         flush();
         flush();
         assertEquals(1, deadLetters.readRecordsToList().size());

@@ -12,6 +12,7 @@ import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.MatchProjection;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.Topics;
+import io.agentmatch.contract.trace.Tracing;
 import io.agentmatch.matching.Embedder;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,7 @@ class ProjectTopologyTest {
                 "projector", "project-test", Files.createTempDirectory("project-test"), 1, 1)
                 .require(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE).properties();
         driver = new TopologyTestDriver(ProjectTopology.build(topics, model, new ProcessorMetrics(), 4,
-                Duration.ofMillis(100), props), props);
+                Duration.ofMillis(100), props, Tracing.idsOnly()), props);
         changes = driver.createInputTopic(topics.profileChanges(), new StringSerializer(), new ByteArraySerializer());
         projections = driver.createOutputTopic(topics.profileProjections(), new StringDeserializer(), new ByteArrayDeserializer());
     }
