@@ -9,7 +9,11 @@ import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
-import io.agentmatch.migrator.MigratorKafka;
+import io.agentmatch.contract.Limits;
+import io.agentmatch.contract.kafka.KafkaClients;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -61,8 +65,18 @@ public final class EventMix {
         }
     }
 
+    /** The events' producer: what the pipeline's producers require (every acknowledged event stored once, in order). */
     public static KafkaProducer<String, byte[]> producer(PipelineConfig config) {
-        return MigratorKafka.producer(config, "chaos-events");
+        return KafkaClients.of(config.kafka(), "chaos").producer("events")
+                .tune(ProducerConfig.LINGER_MS_CONFIG, 20)
+                .tune(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)
+                .tune(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+                .tune(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000)
+                .require(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Limits.KAFKA_MAX_RECORD_BYTES)
+                .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+                .require(ProducerConfig.ACKS_CONFIG, "all")
+                .require(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5)
+                .newProducer(new StringSerializer(), new ByteArraySerializer());
     }
 
     private void next(List<Pending> out) {

@@ -6,9 +6,11 @@ import io.agentmatch.localstack.TestStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Faults implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
+
+    /** Longer than any migrator run of a chaos scale. */
+    public static final Duration MIGRATOR_TIMEOUT = Duration.ofMinutes(20);
 
     public final TestStack stack;
     public final PipelineConfig config;
@@ -51,6 +56,30 @@ public final class Faults implements AutoCloseable {
         if (!started.contains(name)) {
             started.add(name);
         }
+    }
+
+    /**
+     * Starts the migrator as a program (its jar, as an operator runs it) against this scenario's
+     * configuration: chaos uses the migrator only through its command line and its reports.
+     */
+    public Process startMigrator(String... args) throws IOException {
+        LOG.info("migrator {}", String.join(" ", args));
+        return stack.localStack().specs().migrator(config, List.of(args)).start();
+    }
+
+    /** Runs the migrator program to its end; returns its exit code, or -1 when it had not ended after {@link #MIGRATOR_TIMEOUT}. */
+    public int migrator(String... args) throws IOException, InterruptedException {
+        return await(startMigrator(args));
+    }
+
+    /** The exit code of a migrator run, or -1 (and the process stopped) when it has not ended after {@link #MIGRATOR_TIMEOUT}. */
+    public static int await(Process migrator) throws InterruptedException {
+        if (!migrator.waitFor(MIGRATOR_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            migrator.destroyForcibly();
+            LOG.error("the migrator had not ended after {}: stopped", MIGRATOR_TIMEOUT);
+            return -1;
+        }
+        return migrator.exitValue();
     }
 
     /** kill -9, then start again with the same spec (port, state directory) and wait until it is ready. */

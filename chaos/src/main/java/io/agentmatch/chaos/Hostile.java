@@ -13,7 +13,6 @@ import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.localstack.Await;
 import io.agentmatch.localstack.RunningComponent;
 import io.agentmatch.localstack.TestStack;
-import io.agentmatch.migrator.MigratorMain;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,8 +148,8 @@ public final class Hostile {
             try {
                 LegacyFuzzer.Corpus corpus = new LegacyFuzzer(seed).generate(root.resolve("json_storage"), scale.legacyFiles(), 20);
                 summary.faults = corpus.broken().size();
-                LegacyFuzzer.Outcome dry = LegacyFuzzer.migrate(faults.config, corpus, true, root.resolve("dry.json"));
-                LegacyFuzzer.Outcome real = LegacyFuzzer.migrate(faults.config, corpus, false, root.resolve("real.json"));
+                LegacyFuzzer.Outcome dry = LegacyFuzzer.migrate(faults, corpus, true, root.resolve("dry.json"));
+                LegacyFuzzer.Outcome real = LegacyFuzzer.migrate(faults, corpus, false, root.resolve("real.json"));
                 summary.notes.add("migrate --dry-run: " + dry.seen() + " files, " + dry.skipped() + " skipped with a reason, "
                         + dry.publishedOrValid() + " valid (exit " + dry.exitCode() + ")");
                 summary.notes.add("migrate: " + real.seen() + " files, " + real.skipped() + " skipped with a reason, "
@@ -327,7 +326,7 @@ public final class Hostile {
             }
         }
         Path out = root.resolve("out");
-        int exit = MigratorMain.run(faults.config, "export", "--out", out.toString());
+        int exit = faults.migrator("export", "--out", out.toString());
         if (exit != 0 && exit != 3) {
             problems.add("export exited with " + exit);
         }

@@ -1,9 +1,7 @@
 package io.agentmatch.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.JsonCodec;
-import io.agentmatch.migrator.MigratorMain;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -133,7 +131,7 @@ public final class LegacyFuzzer {
     }
 
     /** Runs migrate (or --dry-run) over the corpus and checks its report against what was generated. */
-    public static Outcome migrate(PipelineConfig config, Corpus corpus, boolean dryRun, Path report) throws IOException {
+    public static Outcome migrate(Faults faults, Corpus corpus, boolean dryRun, Path report) throws IOException {
         List<String> args = new ArrayList<>(List.of("migrate", "--source", corpus.dir().toString(), "--report", report.toString()));
         if (dryRun) {
             args.add("--dry-run");
@@ -141,9 +139,9 @@ public final class LegacyFuzzer {
         int exit;
         List<String> problems = new ArrayList<>();
         try {
-            exit = MigratorMain.run(config, args.toArray(String[]::new));
-        } catch (RuntimeException e) {
-            problems.add("migrate threw " + e);
+            exit = faults.migrator(args.toArray(String[]::new));
+        } catch (IOException | InterruptedException e) {
+            problems.add("migrate could not be run: " + e);
             return new Outcome(-1, 0, 0, 0, problems);
         }
         if (exit != 3) {

@@ -3,21 +3,16 @@ package io.agentmatch.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.config.PipelineConfig;
-import io.agentmatch.contract.events.ConversationLedger;
-import io.agentmatch.contract.events.ConversationMessage;
-import io.agentmatch.contract.events.EventEnvelope;
-import io.agentmatch.contract.events.EventSerde;
-import io.agentmatch.contract.events.InvalidEventException;
+import io.agentmatch.contract.events.ConversationLogFold;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.MatchProjection;
-import io.agentmatch.contract.events.ProfileLedger;
+import io.agentmatch.contract.events.ProfileLogFold;
 import io.agentmatch.contract.events.ProfileRecord;
-import io.agentmatch.contract.events.ProfileState;
 import io.agentmatch.contract.storage.ConversationItems;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
-import io.agentmatch.migrator.EventLog;
-import io.agentmatch.migrator.MigratorKafka;
+import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.kafka.TopicReplay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -32,12 +27,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -47,9 +40,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *   <li>every acknowledged write is in the tables exactly once, as last acknowledged (lost,
  *       duplicated, stale overwrites);</li>
  *   <li>the tables equal the state obtained by replaying the event topics from the beginning with
- *       {@link ProfileLedger} and {@link ConversationLedger}, exactly as {@code export --from log}
- *       does, item by item and attribute by attribute (version and origin included); every
- *       deleted profile has its tombstone, with the delete's version, and no other tombstone exists;</li>
+ *       {@link ProfileLogFold#replay} and {@link ConversationLogFold#replay}, the folded state that
+ *       {@code export --from log} maps to files, item by item and attribute by attribute (version and
+ *       origin included); every deleted profile has its tombstone, with the delete's version, and no
+ *       other tombstone exists;</li>
  *   <li>the match projections equal the tables: every live profile has a projection whose fields
  *       match, and no projection exists for an absent profile;</li>
  *   <li>every conversation has exactly the log's messages, in the log's order;</li>
@@ -79,50 +73,36 @@ public final class StateCheck {
     // ------------------------------------------------------------------ the log, folded as the export does
 
     public LogState replayLog() {
-        Map<String, ProfileState> states = new HashMap<>();
+        ProfileLogFold.Folded profileLog;
+        ConversationLogFold.Folded conversationLog;
+        try (TopicReplay replay = replay()) {
+            profileLog = ProfileLogFold.replay(replay, replay.partitions(config.topics().profileEvents()), TopicReplay.Progress.NONE,
+                    key -> true);
+            conversationLog = ConversationLogFold.replay(replay, replay.partitions(config.topics().conversationEvents()),
+                    TopicReplay.Progress.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // The items the processor must have written for that state.
         Map<String, Map<String, AttributeValue>> profiles = new HashMap<>();
+        profileLog.live().forEach((id, live) -> profiles.put(id, ProfileItems.toItem(live.record(), live.state().version(),
+                live.state().origin().name().toLowerCase(), live.state().requestFingerprint())));
+        // A delete leaves a tombstone at its version (ProfileItems.isTombstone), which every reader hides.
         Map<String, Long> tombstones = new HashMap<>();
-        long[] counts = new long[2];
-        readTopic(config.topics().profileEvents(), (record, ignored) -> {
-            counts[0]++;
-            try {
-                EventEnvelope event = EventSerde.parse(record.value());
-                ProfileLedger.Decision decision = ProfileLedger.decide(states.get(event.key()), event, record.offset());
-                if (decision instanceof ProfileLedger.Apply apply) {
-                    states.put(event.key(), apply.next());
-                    if (apply.isDelete()) {
-                        profiles.remove(event.key());
-                        tombstones.put(event.key(), record.offset());
-                    } else {
-                        profiles.put(event.key(), ProfileItems.toItem(apply.record(), record.offset(),
-                                apply.next().origin().name().toLowerCase(), apply.next().requestFingerprint()));
-                    }
-                }
-            } catch (IOException | InvalidEventException e) {
-                counts[1]++;
+        profileLog.states().forEach((id, state) -> {
+            if (state.deleted()) {
+                tombstones.put(id, state.version());
             }
         });
         Map<String, List<Map<String, AttributeValue>>> conversations = new HashMap<>();
-        Map<String, String> last = new HashMap<>();
-        Set<String> seen = new HashSet<>();
-        readTopic(config.topics().conversationEvents(), (record, ignored) -> {
-            counts[0]++;
-            try {
-                EventEnvelope event = EventSerde.parse(record.value());
-                String seenKey = event.key() + "\u0000" + event.message().messageId();
-                ConversationLedger.Decision decision = ConversationLedger.decide(last.get(event.key()),
-                        seen.contains(seenKey), event);
-                if (decision instanceof ConversationLedger.Append append) {
-                    ConversationMessage message = append.message();
-                    last.put(event.key(), message.timestamp());
-                    seen.add(seenKey);
-                    conversations.computeIfAbsent(event.key(), k -> new ArrayList<>()).add(ConversationItems.toItem(message));
-                }
-            } catch (IOException | InvalidEventException e) {
-                counts[1]++;
-            }
-        });
-        return new LogState(profiles, tombstones, conversations, counts[0], counts[1]);
+        conversationLog.conversations().forEach((id, messages) ->
+                conversations.put(id, messages.stream().map(ConversationItems::toItem).toList()));
+        return new LogState(profiles, tombstones, conversations, profileLog.events() + conversationLog.events(),
+                profileLog.refused() + conversationLog.refused());
+    }
+
+    private TopicReplay replay() {
+        return TopicReplay.open(KafkaClients.of(config.kafka(), "chaos"), "check", Duration.ofSeconds(20));
     }
 
     // ------------------------------------------------------------------ what is stored
@@ -145,7 +125,7 @@ public final class StateCheck {
         }
         conversations.values().forEach(list -> list.sort(Comparator.comparing(i -> i.get(ConversationItems.TIMESTAMP).s())));
         Map<String, MatchProjection> projections = new HashMap<>();
-        readTopic(config.topics().profileProjections(), (record, ignored) -> {
+        readTopic(config.topics().profileProjections(), record -> {
             String key = new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
             if (record.value() == null) {
                 projections.remove(key);
@@ -158,16 +138,14 @@ public final class StateCheck {
             }
         });
         long[] deadLetters = new long[1];
-        readTopic(config.topics().deadLetters(), (record, ignored) -> deadLetters[0]++);
+        readTopic(config.topics().deadLetters(), record -> deadLetters[0]++);
         return new Stored(profiles, tombstones, conversations, projections, deadLetters[0]);
     }
 
     /** Reads a whole topic (read_committed) from the beginning up to its end offsets taken now. */
-    void readTopic(String topic, BiConsumer<ConsumerRecord<byte[], byte[]>, Void> handler) {
-        try (KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "chaos-check", null)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            EventLog.replay(consumer, partitions, topic, LOG, record -> handler.accept(record, null));
+    void readTopic(String topic, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        try (TopicReplay replay = replay()) {
+            replay.replay(topic, handler::accept);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

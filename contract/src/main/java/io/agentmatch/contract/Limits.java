@@ -70,6 +70,10 @@ public final class Limits {
     public static final int DYNAMODB_MAX_KEY_BYTES = 2048;
     public static final int DYNAMODB_MAX_NAME_BYTES = 64 * 1024;
     public static final int DYNAMODB_MAX_NESTING = 32;
+    /** DynamoDB numbers: at most 38 significant digits, magnitude 1E-130 to this (or zero). */
+    public static final String DYNAMODB_MAX_NUMBER = "9.9999999999999999999999999999999999999E+125";
+    public static final String DYNAMODB_MIN_POSITIVE_NUMBER = "1E-130";
+    public static final int DYNAMODB_MAX_NUMBER_DIGITS = 38;
 
     // 2. Profile data
     public static final int EVENT_ENVELOPE_LEVELS = 2;
@@ -80,6 +84,13 @@ public final class Limits {
 
     // 3. Event JSON
     public static final int MAX_EVENT_ENVELOPE_BYTES = 2048;
+    /** The envelope's fields that {@link #MAX_EVENT_ENVELOPE_BYTES} is derived from (docs/schemas/envelope.json states them too). */
+    public static final int MAX_EVENT_ID_CHARS = 128;
+    public static final int MAX_IDEMPOTENCY_KEY_CHARS = 200;
+    public static final int MAX_TIMESTAMP_CHARS = 64;
+    /** A conversation message's text, and its agent id and sender (the API's limits, the schema's too). */
+    public static final int MAX_MESSAGE_CHARS = 100_000;
+    public static final int MAX_AGENT_NAME_CHARS = 256;
 
     // 4. Kafka
     public static final int KAFKA_MAX_RECORD_BYTES = 1024 * 1024;

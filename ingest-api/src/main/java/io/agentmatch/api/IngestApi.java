@@ -156,6 +156,9 @@ public final class IngestApi implements AutoCloseable {
         routes.add(new Route(HandlerType.GET, "/ready", List.of(200, 503), ops::ready));
         routes.add(new Route(HandlerType.GET, "/metrics", secured(guarded, 200), ops::metrics));
         routes.add(new Route(HandlerType.GET, "/openapi.json", secured(guarded, 200), ops::openApi));
+        // The event contract for producers that write to Kafka directly (docs/PRODUCERS.md).
+        routes.add(new Route(HandlerType.GET, "/asyncapi.yaml", secured(guarded, 200), ops::asyncApi));
+        routes.add(new Route(HandlerType.GET, "/schemas/{file}", secured(guarded, 200, 404), ops::schema));
         // Benchmarks only (./pipeline bench, BENCHMARKS.md): the HTTP bound of POST /store, i.e. the
         // same server, auth and request logging, but no parsing and no Kafka. Off unless API_BENCH_NOOP=true.
         if (api.benchNoop()) {

@@ -53,6 +53,11 @@ class RoutesTest {
     static void stop() {
         // Every status the route table declares was answered by some test below.
         STATUSES.assertCovers(guarded.api.routes());
+        // Every event the routes published matches the published contract (docs/schemas), as the processor reads it.
+        for (TestApi api : List.of(open, guarded)) {
+            assertEquals(List.of(), api.pipeline.schemaFailures(), "events the API wrote that the schemas refuse");
+        }
+        assertTrue(open.pipeline.eventsRead() > 10, "the routes' events were read against the schemas");
         open.close();
         guarded.close();
     }
@@ -239,6 +244,12 @@ class RoutesTest {
         assertEquals("Not ready: match_index stopped", notReady.get("message").asText());
         assertTrue(STATUSES.expect("GET /metrics", http.get("/metrics"), 200).body().contains("api_http_requests"));
         assertTrue(STATUSES.expect("GET /openapi.json", http.get("/openapi.json"), 200).json().has("paths"));
+        Http.Response asyncApi = STATUSES.expect("GET /asyncapi.yaml", http.get("/asyncapi.yaml"), 200);
+        assertTrue(asyncApi.body().startsWith("asyncapi: 3.0.0"), asyncApi.body());
+        assertTrue(asyncApi.header("Content-Type").startsWith("application/yaml"));
+        JsonNode schema = STATUSES.expect("GET /schemas/{file}", http.get("/schemas/profile-updated.v2.json"), 200).json();
+        assertEquals("https://json-schema.org/draft/2020-12/schema", schema.get("$schema").asText());
+        STATUSES.expectError("GET /schemas/{file}", http.get("/schemas/..%2Fopenapi.json"), 404, "no schema");
         assertTrue(http.get("/nope").json().get("error").asText().contains("no route"));
         assertEquals(404, http.get("/nope").status());
         assertEquals(405, http.delete("/store").status());
@@ -264,6 +275,8 @@ class RoutesTest {
         calls.put("DELETE /profiles/{id}", h -> h.delete("/profiles/x"));
         calls.put("GET /metrics", h -> h.get("/metrics"));
         calls.put("GET /openapi.json", h -> h.get("/openapi.json"));
+        calls.put("GET /asyncapi.yaml", h -> h.get("/asyncapi.yaml"));
+        calls.put("GET /schemas/{file}", h -> h.get("/schemas/envelope.json"));
         calls.forEach((route, call) -> {
             STATUSES.expectError(route, call.apply(anonymous), 401, "bearer token");
             STATUSES.expectError(route, call.apply(wrong), 401, "bearer token");

@@ -104,6 +104,21 @@ public final class ComponentSpecs {
         return env;
     }
 
+    /**
+     * The migrator as a program ({@code java -jar migrator-*-all.jar args}, with {@code MIGRATOR_JAVA_OPTS}),
+     * against {@code config}: what the chaos scenarios run, as an operator would. Its output goes to ours.
+     */
+    public ProcessBuilder migrator(PipelineConfig config, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(RepositoryLayout.java(), "-DOPT_OUT_TRACKING=true"));
+        command.addAll(javaOpts(StackSettings.MIGRATOR_JAVA_OPTS));
+        command.add("-jar");
+        command.add(layout.jar("migrator").toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().putAll(migratorEnv(config));
+        return builder;
+    }
+
     /** A processor instance: {@code PROCESSOR_STATE_DIR=<home>/data/<name>}, health on {@code healthPort}. */
     public ComponentSpec processor(String name, PipelineConfig config, int healthPort, Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>(pipelineEnv(config, state.get().apiPort(), healthPort));

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "dead-letters", mixinStandardHelpOptions = true,
         description = "Events the processor could not apply: list them, or re-publish them to their source topic after a fix.",
-        subcommands = {DeadLettersCommand.ListCommand.class, DeadLettersCommand.RedriveCommand.class},
+        subcommands = {DeadLettersCommand.ListCommand.class, DeadLettersCommand.RedriveCommand.class,
+                DeadLettersCommand.DiscardCommand.class},
         footer = {"", ExitCodes.HELP})
 public final class DeadLettersCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger("dead-letters");
@@ -171,10 +172,12 @@ public final class DeadLettersCommand implements Runnable {
     }
 
     @Command(name = "redrive", mixinStandardHelpOptions = true,
-            description = {"Re-publishes dead letters (original key and value) to their source topic, after a fix.",
+            description = {"Re-publishes dead letters (original key and value) to their source topic, after a fix or an upgrade.",
+                    "Each carries where it first stood (redrive.source.* headers): it applies in its original place, never over a",
+                    "newer state, and the events its key held behind it (an unknown schema version) follow it in order.",
                     "Progress is committed in the consumer group <applicationId>-dlq-redrive, so each record is redriven once."},
             footer = {"", ExitCodes.HELP})
-    static final class RedriveCommand implements Callable<Integer> {
+    static class RedriveCommand implements Callable<Integer> {
         static final class Selection {
             @Option(names = "--all", required = true, description = "Every dead letter not redriven yet.")
             boolean all;
@@ -185,6 +188,11 @@ public final class DeadLettersCommand implements Runnable {
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Selection selection;
+
+        /** Whether the records ask the processor to drop the held events instead of applying them. */
+        boolean discard() {
+            return false;
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -226,12 +234,7 @@ public final class DeadLettersCommand implements Runnable {
                         skipped++;
                         continue;
                     }
-                    RecordHeaders headers = new RecordHeaders();
-                    for (Header h : record.headers()) {
-                        if (!h.key().startsWith("dlq.")) {
-                            headers.add(h);
-                        }
-                    }
+                    RecordHeaders headers = redriveHeaders(record, discard());
                     try {
                         producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers))
                                 .get(2, TimeUnit.MINUTES);
@@ -243,8 +246,8 @@ public final class DeadLettersCommand implements Runnable {
                     progress = progress.with(record.offset());
                     consumer.commitSync(Map.of(partition, progress.toCommit()));
                     redriven++;
-                    LOG.info("redrove dead letter {} to {} (reason was: {})", record.offset(), topic,
-                            header(record, Topics.HEADER_DLQ_REASON));
+                    LOG.info("{} dead letter {} to {} (reason was: {})", discard() ? "discarded" : "redrove", record.offset(),
+                            topic, header(record, Topics.HEADER_DLQ_REASON));
                 }
                 if (selection.all) {
                     long end = consumer.endOffsets(List.of(partition)).get(partition);
@@ -256,8 +259,55 @@ public final class DeadLettersCommand implements Runnable {
                     }
                 }
             }
-            LOG.info("redrive finished: {} redriven, {} skipped", redriven, skipped);
+            LOG.info("{} finished: {} {}, {} skipped", discard() ? "discard" : "redrive", redriven,
+                    discard() ? "discarded" : "redriven", skipped);
             return skipped == 0 ? ExitCodes.OK : ExitCodes.SKIPPED;
+        }
+    }
+
+    /**
+     * The record a redrive publishes: the dead letter's own headers but the dead-letter ones, and where
+     * it first stood, so that the fold applies it at that position ({@code EventPosition}).
+     */
+    static RecordHeaders redriveHeaders(ConsumerRecord<byte[], byte[]> record, boolean discard) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : record.headers()) {
+            if (!h.key().startsWith("dlq.") && !h.key().startsWith("redrive.")) {
+                headers.add(h);
+            }
+        }
+        for (String[] copy : new String[][] {{Topics.HEADER_DLQ_TOPIC, Topics.HEADER_REDRIVE_TOPIC},
+                {Topics.HEADER_DLQ_PARTITION, Topics.HEADER_REDRIVE_PARTITION}, {Topics.HEADER_DLQ_OFFSET, Topics.HEADER_REDRIVE_OFFSET}}) {
+            Header h = record.headers().lastHeader(copy[0]);
+            if (h != null) {
+                headers.add(copy[1], h.value());
+            }
+        }
+        if (discard) {
+            headers.add(Topics.HEADER_REDRIVE_ACTION, Topics.REDRIVE_DISCARD.getBytes(StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+
+    @Command(name = "discard", mixinStandardHelpOptions = true,
+            description = {"Gives up dead letters of an unknown schema version for good: the events their keys hold behind",
+                    "them are applied without them (in order). For an event no upgrade will ever read (a producer's bug).",
+                    "Publishes a discard marker (the dead letter, with redrive.action=discard) to the source topic;",
+                    "progress is shared with redrive."},
+            footer = {"", ExitCodes.HELP})
+    static final class DiscardCommand extends RedriveCommand {
+        @Override
+        boolean discard() {
+            return true;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (selection.all) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "discard takes --offset: name the dead letters to give up");
+            }
+            return super.call();
         }
     }
 }

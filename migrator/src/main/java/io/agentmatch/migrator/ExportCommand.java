@@ -5,26 +5,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.config.PipelineConfig;
-import io.agentmatch.contract.events.ConversationLedger;
-import io.agentmatch.contract.events.EventEnvelope;
-import io.agentmatch.contract.events.EventSerde;
-import io.agentmatch.contract.events.InvalidEventException;
-import io.agentmatch.contract.events.JsonCodec;
-import io.agentmatch.contract.events.ProfileLedger;
+import io.agentmatch.contract.events.ConversationLogFold;
+import io.agentmatch.contract.events.ConversationMessage;
+import io.agentmatch.contract.events.RefusedEvent;
+import io.agentmatch.contract.events.ProfileLogFold;
 import io.agentmatch.contract.events.ProfileRecord;
-import io.agentmatch.contract.events.ProfileState;
 import io.agentmatch.contract.storage.ConversationItems;
+import io.agentmatch.contract.kafka.TopicReplay;
 import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.migrator.Reports.Entry;
 import io.agentmatch.migrator.SafePaths.UnsafeIdException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,8 +30,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,12 +80,12 @@ public final class ExportCommand implements Callable<Integer> {
         return command;
     }
     final AtomicLong profilesWritten = new AtomicLong();
-    final AtomicLong fileWrites = new AtomicLong();
     final AtomicLong profilesDeleted = new AtomicLong();
     final AtomicLong conversations = new AtomicLong();
     final AtomicLong messages = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong invalidEvents = new AtomicLong();
+    final AtomicLong heldKeys = new AtomicLong();
     final List<Entry> unsafe = new ArrayList<>();
     final List<Entry> invalid = new ArrayList<>();
 
@@ -125,23 +118,23 @@ public final class ExportCommand implements Callable<Integer> {
                 invalidEvents.get() == 0 ? "" : ", " + invalidEvents.get() + " invalid events skipped",
                 unsafe.isEmpty() ? "" : ", " + unsafe.size() + " unsafe ids skipped");
         if (report != null) {
-            ObjectNode json = Reports.start("export");
-            json.put("out", dir.toString());
-            json.put("from", from.name());
-            json.put("durationMs", elapsed.toMillis());
-            ObjectNode counts = json.putObject("counts");
-            counts.put("profilesWritten", profilesWritten.get());
-            counts.put("profilesDeleted", profilesDeleted.get());
-            counts.put("conversations", conversations.get());
-            counts.put("messages", messages.get());
-            counts.put("duplicateMessages", duplicates.get());
-            counts.put("invalidEvents", invalidEvents.get());
-            counts.put("unsafeIds", unsafe.size());
-            json.set("unsafeIds", Reports.entries(unsafe));
-            json.set("invalidEvents", Reports.entries(invalid));
-            Reports.write(report, json);
+            Reports.write(report, "export", result(elapsed));
         }
         return unsafe.isEmpty() ? ExitCodes.OK : ExitCodes.SKIPPED;
+    }
+
+    /** What the report says ({@code --report}): where, the counts, and every record skipped. */
+    record Result(String out, String from, long durationMs, Counts counts, List<Entry> unsafeIds, List<Entry> invalidEvents) {
+    }
+
+    record Counts(long profilesWritten, long profilesDeleted, long conversations, long messages, long duplicateMessages,
+                  long invalidEvents, long heldKeys, long unsafeIds) {
+    }
+
+    Result result(Duration elapsed) {
+        return new Result(dir.toString(), from == null ? From.log.name() : from.name(), elapsed.toMillis(),
+                new Counts(profilesWritten.get(), profilesDeleted.get(), conversations.get(), messages.get(), duplicates.get(),
+                        invalidEvents.get(), heldKeys.get(), unsafe.size()), List.copyOf(unsafe), List.copyOf(invalid));
     }
 
     private static boolean hasEntries(Path dir) throws IOException {
@@ -167,75 +160,82 @@ public final class ExportCommand implements Callable<Integer> {
             profilePartitions = MigratorKafka.partitions(admin, config, profileTopic);
             conversationPartitions = MigratorKafka.partitions(admin, config, conversationTopic);
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "export", null)) {
-            Map<String, ProfileState> states = new HashMap<>();
-            long events = EventLog.replay(consumer, profilePartitions, "profile events", LOG, record -> applyProfile(states, record));
-            LOG.info("replayed {} profile events of {}: {} profiles current", events, profileTopic,
-                    states.values().stream().filter(s -> !s.deleted()).count());
-            states.clear();
-
-            Path parts = Files.createTempDirectory(dir, ".conversations-");
-            try {
-                Map<String, ConversationFold> folds = new HashMap<>();
-                long conversationEvents = EventLog.replay(consumer, conversationPartitions, "conversation events", LOG,
-                        record -> applyMessage(folds, parts, record));
-                LOG.info("replayed {} conversation events of {}", conversationEvents, conversationTopic);
-                for (var entry : folds.entrySet()) {
-                    writeConversation(entry.getKey(), readParts(entry.getValue().part));
-                }
-            } finally {
-                deleteTree(parts);
-            }
+        ProfileLogFold.Folded profiles;
+        ConversationLogFold.Folded conversationLog;
+        try (TopicReplay replay = MigratorKafka.replay(config, "export")) {
+            Progress.OfReplay progress = new Progress.OfReplay("profile events", LOG);
+            profiles = ProfileLogFold.replay(replay, profilePartitions, progress, key -> true);
+            progress.clear();
+            LOG.info("replayed {} profile events of {}: {} profiles current", profiles.events(), profileTopic, profiles.live().size());
+            progress = new Progress.OfReplay("conversation events", LOG);
+            conversationLog = ConversationLogFold.replay(replay, conversationPartitions, progress);
+            progress.clear();
+            LOG.info("replayed {} conversation events of {}", conversationLog.events(), conversationTopic);
         }
+        writeProfiles(profiles);
+        writeConversations(conversationLog);
     }
 
-    void applyProfile(Map<String, ProfileState> states, ConsumerRecord<byte[], byte[]> record) throws IOException {
-        EventEnvelope event;
-        try {
-            event = EventSerde.parse(record.value());
-        } catch (IOException e) {
-            rejected(record, "not an event: " + e.getMessage());
-            return;
-        }
-        ProfileLedger.Decision decision;
-        try {
-            decision = ProfileLedger.decide(states.get(event.key()), event, record.offset());
-        } catch (InvalidEventException e) {
-            rejected(record, e.getMessage());
-            return;
-        }
-        if (decision instanceof ProfileLedger.Apply apply) {
-            String id = event.key();
+    /** The folded profile log as files: each live profile written, each deleted one's file removed. */
+    void writeProfiles(ProfileLogFold.Folded folded) throws IOException {
+        rejected(folded.refused(), folded.refusals());
+        reportHeld("profile", folded.held());
+        for (var entry : folded.states().entrySet()) {
+            String id = entry.getKey();
             Path target;
             try {
                 target = SafePaths.child(dir, id, ".json");
             } catch (UnsafeIdException e) {
                 unsafe(id, e.getMessage());
-                return;
+                continue;
             }
-            ProfileState previous = states.put(id, apply.next());
-            if (apply.isDelete()) {
+            ProfileLogFold.Profile live = folded.live().get(id);
+            if (live != null) {
+                writeProfile(target, live.record());
+                profilesWritten.incrementAndGet();
+            } else if (entry.getValue().deleted()) {
+                // --force into an earlier export: a profile deleted since is no longer there.
                 Files.deleteIfExists(target);
                 profilesDeleted.incrementAndGet();
-                profilesWritten.decrementAndGet();
-            } else {
-                writeProfile(target, apply.record());
-                if (previous == null || previous.deleted()) {
-                    profilesWritten.incrementAndGet();
-                }
             }
         }
     }
 
-    private void rejected(ConsumerRecord<byte[], byte[]> record, String reason) {
-        long n = invalidEvents.incrementAndGet();
-        String where = record.topic() + "/" + record.partition() + "@" + record.offset();
-        if (invalid.size() < 10_000) {
-            invalid.add(new Entry(where, record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), reason));
+    /** The folded conversation log as files, one per conversation, messages in the fold's order. */
+    void writeConversations(ConversationLogFold.Folded folded) throws IOException {
+        rejected(folded.refused(), folded.refusals());
+        reportHeld("conversation", folded.held());
+        duplicates.addAndGet(folded.duplicates());
+        for (var entry : folded.conversations().entrySet()) {
+            List<JsonNode> legacy = new ArrayList<>(entry.getValue().size());
+            for (ConversationMessage message : entry.getValue()) {
+                legacy.add(ConversationItems.toLegacyJson(ConversationItems.toItem(message)));
+            }
+            writeConversation(entry.getKey(), legacy);
         }
-        if (n <= MAX_LOGGED_INVALID) {
-            LOG.warn("skipped event {}: {}", where, reason);
-        } else if (n == MAX_LOGGED_INVALID + 1) {
+    }
+
+    private void reportHeld(String what, Map<String, Long> held) {
+        if (!held.isEmpty()) {
+            heldKeys.addAndGet(held.size());
+            LOG.warn("{} {} keys wait behind an event of a schema version this migrator does not know (first: {} at offset {}):"
+                    + " their later events are not exported; upgrade, then redrive the dead letters", held.size(), what,
+                    held.keySet().iterator().next(), held.values().iterator().next());
+        }
+    }
+
+    /** Refused events are counted and listed (the fold keeps the first ones), and the first few logged. */
+    private void rejected(long count, List<RefusedEvent> refusals) {
+        for (RefusedEvent refusal : refusals) {
+            if (invalid.size() < ProfileLogFold.KEPT_REFUSALS) {
+                invalid.add(new Entry(refusal.where(), refusal.key(), refusal.reason()));
+            }
+            if (invalid.size() <= MAX_LOGGED_INVALID) {
+                LOG.warn("skipped event {}: {}", refusal.where(), refusal.reason());
+            }
+        }
+        long before = invalidEvents.getAndAdd(count);
+        if (before <= MAX_LOGGED_INVALID && before + count > MAX_LOGGED_INVALID) {
             LOG.warn("more invalid events are skipped; see the summary (and --report)");
         }
     }
@@ -247,71 +247,6 @@ public final class ExportCommand implements Callable<Integer> {
 
     void writeProfile(Path target, ProfileRecord record) throws IOException {
         SafePaths.writeAtomically(target, PythonJson.toBytes(record.toJson()));
-        fileWrites.incrementAndGet();
-    }
-
-    /** What the export remembers per conversation: the fold's state and where its messages are spooled. */
-    static final class ConversationFold {
-        String lastTimestamp;
-        final Set<String> messageIds = new HashSet<>();
-        Path part;
-    }
-
-    private void applyMessage(Map<String, ConversationFold> folds, Path parts, ConsumerRecord<byte[], byte[]> record)
-            throws IOException {
-        EventEnvelope event;
-        try {
-            event = EventSerde.parse(record.value());
-        } catch (IOException e) {
-            rejected(record, "not an event: " + e.getMessage());
-            return;
-        }
-        ConversationFold fold = folds.get(event.key());
-        ConversationLedger.Decision decision;
-        try {
-            decision = ConversationLedger.decide(fold == null ? null : fold.lastTimestamp,
-                    fold != null && event.message().messageId() != null && fold.messageIds.contains(event.message().messageId()),
-                    event);
-        } catch (InvalidEventException e) {
-            rejected(record, e.getMessage());
-            return;
-        }
-        if (decision instanceof ConversationLedger.Duplicate) {
-            duplicates.incrementAndGet();
-            return;
-        }
-        var message = ((ConversationLedger.Append) decision).message();
-        if (fold == null) {
-            Path part;
-            try {
-                SafePaths.child(conversationDir, event.key(), ".json");
-                part = SafePaths.child(parts, event.key(), ".jsonl");
-            } catch (UnsafeIdException e) {
-                unsafe(event.key(), "conversation " + e.getMessage());
-                return;
-            }
-            fold = new ConversationFold();
-            fold.part = part;
-            folds.put(event.key(), fold);
-        }
-        fold.lastTimestamp = message.timestamp();
-        fold.messageIds.add(message.messageId());
-        byte[] line = (JsonCodec.toString(ConversationItems.toLegacyJson(ConversationItems.toItem(message))) + "\n")
-                .getBytes(StandardCharsets.UTF_8);
-        Files.write(fold.part, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    private static List<JsonNode> readParts(Path part) throws IOException {
-        List<JsonNode> result = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (!line.isEmpty()) {
-                    result.add(JsonCodec.readTree(line));
-                }
-            }
-        }
-        return result;
     }
 
     void writeConversation(String conversationId, List<JsonNode> conversationMessages) throws IOException {
@@ -329,17 +264,6 @@ public final class ExportCommand implements Callable<Integer> {
         SafePaths.writeAtomically(target, PythonJson.toBytes(node));
         conversations.incrementAndGet();
         messages.addAndGet(conversationMessages.size());
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- from DynamoDB

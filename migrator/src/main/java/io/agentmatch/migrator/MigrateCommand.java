@@ -1,6 +1,5 @@
 package io.agentmatch.migrator;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.config.Env;
 import io.agentmatch.contract.config.PipelineConfig;
@@ -8,6 +7,7 @@ import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSerde;
 import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
+import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.contract.trace.Traced;
 import io.agentmatch.contract.trace.Tracing;
@@ -238,9 +238,7 @@ public final class MigrateCommand implements Callable<Integer> {
                     continue;
                 }
             }
-            EventEnvelope event = EventEnvelope.of(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, id, null,
-                    valid.record().toJson());
-            byte[] value = new EventSerde().serializer().serialize(topic, event);
+            byte[] value = new EventSerde().serializer().serialize(topic, importEvent(valid.record()));
             inFlight.incrementAndGet();
             try {
                 producer.send(new ProducerRecord<>(topic, null, id, value, new RecordHeaders(traceHeaders)), (metadata, error) -> {
@@ -262,6 +260,36 @@ public final class MigrateCommand implements Callable<Integer> {
         }
     }
 
+    /** The event a valid legacy file becomes (MigratedEventsTest reads it against the published schema). */
+    static EventEnvelope importEvent(ProfileRecord record) {
+        return EventEnvelope.of(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, record.id(), null, record.toJson());
+    }
+
+    /**
+     * What the report says ({@code --report}): {@code traceId} the run's trace (when tracing is on),
+     * {@code fatalError} and {@code counts.abandoned} only when the run stopped.
+     */
+    record Result(String source, boolean dryRun, long durationMs, String traceId, Counts counts, String fatalError,
+                  List<Entry> skipped, List<Entry> kept, List<Entry> failed) {
+    }
+
+    /** A dry run counts the valid files; a real one what became of them. */
+    record Counts(long seen, Long valid, Long published, Long unchanged, Long kept, long skipped, long failed, Long abandoned) {
+    }
+
+    private Result result(Path dir, Duration elapsed) {
+        String fatalError = fatal.get();
+        Long abandoned = fatalError == null || dryRun ? null
+                // Validated, but the run stopped before they were looked up or published.
+                : seen.get() - published.get() - unchanged.get() - kept.size() - skipped.size() - failed.size();
+        Counts counts = dryRun
+                ? new Counts(seen.get(), wouldPublish.get(), null, null, null, skipped.size(), failed.size(), abandoned)
+                : new Counts(seen.get(), null, published.get(), unchanged.get(), (long) kept.size(), skipped.size(), failed.size(),
+                        abandoned);
+        return new Result(dir.toString(), dryRun, elapsed.toMillis(), run == null ? null : run.traceId(), counts, fatalError,
+                sorted(skipped), sorted(kept), sorted(failed));
+    }
+
     private int finish(Path dir) throws IOException {
         Duration elapsed = progress == null ? Duration.ZERO : progress.elapsed();
         double rate = progress == null ? 0 : progress.rate(seen.get());
@@ -274,36 +302,7 @@ public final class MigrateCommand implements Callable<Integer> {
                     failed.isEmpty() ? "" : " + " + failed.size() + " failed", String.format("%.0f", rate));
         }
         if (report != null) {
-            ObjectNode json = Reports.start("migrate");
-            json.put("source", dir.toString());
-            json.put("dryRun", dryRun);
-            json.put("durationMs", elapsed.toMillis());
-            if (run.traceId() != null) {
-                json.put("traceId", run.traceId());
-            }
-            ObjectNode counts = json.putObject("counts");
-            counts.put("seen", seen.get());
-            if (dryRun) {
-                counts.put("valid", wouldPublish.get());
-            } else {
-                counts.put("published", published.get());
-                counts.put("unchanged", unchanged.get());
-                counts.put("kept", kept.size());
-            }
-            counts.put("skipped", skipped.size());
-            counts.put("failed", failed.size());
-            if (fatal.get() != null) {
-                json.put("fatalError", fatal.get());
-                if (!dryRun) {
-                    // Validated, but the run stopped before they were looked up or published.
-                    counts.put("abandoned", seen.get() - published.get() - unchanged.get() - kept.size() - skipped.size()
-                            - failed.size());
-                }
-            }
-            json.set("skipped", Reports.entries(sorted(skipped)));
-            json.set("kept", Reports.entries(sorted(kept)));
-            json.set("failed", Reports.entries(sorted(failed)));
-            Reports.write(report, json);
+            Reports.write(report, "migrate", result(dir, elapsed));
             LOG.info("report written to {}", report.toAbsolutePath().normalize());
         }
         if (fatal.get() != null) {

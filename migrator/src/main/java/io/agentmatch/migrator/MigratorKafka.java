@@ -1,9 +1,9 @@
 package io.agentmatch.migrator;
 
 import io.agentmatch.contract.Limits;
-import io.agentmatch.contract.Limits;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.kafka.KafkaClients;
+import io.agentmatch.contract.kafka.TopicReplay;
 import io.agentmatch.contract.kafka.KafkaFailures;
 import io.agentmatch.contract.provision.Provisioner;
 import io.agentmatch.contract.provision.ProvisioningException;
@@ -91,18 +91,16 @@ public final class MigratorKafka {
      * {@code groupId} is given, for the dead-letter redrive's progress).
      */
     public static KafkaConsumer<byte[], byte[]> reader(PipelineConfig config, String role, String groupId) {
-        KafkaClients.Spec spec = clients(config).consumer(role)
-                .tune(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
-                .tune(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000)
-                .tune(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 * 1024 * 1024)
-                .tune(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis())
-                .tune(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000)
-                .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
-                .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaClients.Spec spec = TopicReplay.readerSpec(clients(config), role, REACH_TIMEOUT);
         if (groupId != null) {
             spec.require(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
         return spec.newConsumer(new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** A bounded reader of whole topics ({@link TopicReplay}): what export and verify fold. */
+    public static TopicReplay replay(PipelineConfig config, String role) {
+        return TopicReplay.open(clients(config), role, REACH_TIMEOUT);
     }
 
     /** The cluster answers within {@link #REACH_TIMEOUT}, or a clear error naming the bootstrap servers. */

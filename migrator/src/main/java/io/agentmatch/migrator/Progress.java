@@ -1,5 +1,6 @@
 package io.agentmatch.migrator;
 
+import io.agentmatch.contract.kafka.TopicReplay;
 import java.io.PrintStream;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -10,6 +11,33 @@ import org.slf4j.Logger;
  * logging something else on a terminal, so the bar does not garble the line.
  */
 public final class Progress {
+
+    /** A topic replay's progress ({@link TopicReplay.Progress}): the total is known once the replay has its end offsets. */
+    public static final class OfReplay implements TopicReplay.Progress {
+        private final String what;
+        private final Logger log;
+        private Progress bar;
+
+        public OfReplay(String what, Logger log) {
+            this.what = what;
+            this.log = log;
+        }
+
+        @Override
+        public void update(long done, long total) {
+            if (bar == null) {
+                bar = new Progress(what, total, log);
+            }
+            bar.update(done);
+        }
+
+        public void clear() {
+            if (bar != null) {
+                bar.clear();
+            }
+        }
+    }
+
     private final String what;
     private final long total;
     private final boolean terminal;

@@ -1,16 +1,13 @@
 package io.agentmatch.migrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.config.Durations;
 import io.agentmatch.contract.config.PipelineConfig;
-import io.agentmatch.contract.events.EventEnvelope;
-import io.agentmatch.contract.events.EventSerde;
-import io.agentmatch.contract.events.InvalidEventException;
 import io.agentmatch.contract.events.JsonCodec;
-import io.agentmatch.contract.events.ProfileLedger;
+import io.agentmatch.contract.events.ProfileLogFold;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.ProfileState;
+import io.agentmatch.contract.kafka.TopicReplay;
 import io.agentmatch.contract.storage.AttributeValues;
 import io.agentmatch.contract.storage.ProfileItems;
 import io.agentmatch.migrator.LegacyFiles.Check;
@@ -35,7 +32,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -78,6 +74,16 @@ public final class VerifyCommand implements Callable<Integer> {
     private final List<Entry> invalid = new ArrayList<>();
     private long seen;
     private long matching;
+
+    /** What the report says ({@code --report}): the counts and every difference; {@code processorLag} only when it lags. */
+    record Result(String source, boolean processorCaughtUp, String processorLag, Counts counts, boolean ok, List<Entry> missing,
+                  List<Entry> different, List<Entry> extraFromMigration, List<Entry> extraFromApi, List<Entry> changedViaApi,
+                  List<Entry> deletedViaApi, List<Entry> invalidFiles) {
+    }
+
+    record Counts(long seen, long matching, long changedViaApi, long deletedViaApi, long missing, long different,
+                  long invalidFiles, long extraFromMigration, long extraFromApi) {
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -163,31 +169,11 @@ public final class VerifyCommand implements Callable<Integer> {
                 seen, matching, changedViaApi.size(), deletedViaApi.size(), missing.size(), different.size(), invalid.size(),
                 extraMigration.size(), extraApi.size(), ok ? (lag == null ? "OK" : "OK, but the processor lags") : "MISMATCH");
         if (report != null) {
-            ObjectNode json = Reports.start("verify");
-            json.put("source", dir.toString());
-            json.put("processorCaughtUp", lag == null);
-            if (lag != null) {
-                json.put("processorLag", lag);
-            }
-            ObjectNode counts = json.putObject("counts");
-            counts.put("seen", seen);
-            counts.put("matching", matching);
-            counts.put("changedViaApi", changedViaApi.size());
-            counts.put("deletedViaApi", deletedViaApi.size());
-            counts.put("missing", missing.size());
-            counts.put("different", different.size());
-            counts.put("invalidFiles", invalid.size());
-            counts.put("extraFromMigration", extraMigration.size());
-            counts.put("extraFromApi", extraApi.size());
-            json.put("ok", ok && lag == null);
-            json.set("missing", Reports.entries(missing));
-            json.set("different", Reports.entries(different));
-            json.set("extraFromMigration", Reports.entries(extraMigration));
-            json.set("extraFromApi", Reports.entries(extraApi));
-            json.set("changedViaApi", Reports.entries(changedViaApi));
-            json.set("deletedViaApi", Reports.entries(deletedViaApi));
-            json.set("invalidFiles", Reports.entries(invalid));
-            Reports.write(report, json);
+            Reports.write(report, "verify", new Result(dir.toString(), lag == null, lag,
+                    new Counts(seen, matching, changedViaApi.size(), deletedViaApi.size(), missing.size(), different.size(),
+                            invalid.size(), extraMigration.size(), extraApi.size()),
+                    ok && lag == null, missing, different, List.copyOf(extraMigration), List.copyOf(extraApi), changedViaApi,
+                    deletedViaApi, invalid));
         }
         if (!ok) {
             return ExitCodes.MISMATCH;
@@ -204,29 +190,14 @@ public final class VerifyCommand implements Callable<Integer> {
     private void separateDeletedSinceMigration(PipelineConfig config) throws IOException {
         Set<String> ids = new HashSet<>();
         missing.forEach(entry -> ids.add(entry.id()));
-        Map<String, ProfileState> states = new HashMap<>();
-        try (Admin admin = MigratorKafka.admin(config);
-             KafkaConsumer<byte[], byte[]> consumer = MigratorKafka.reader(config, "verify", null)) {
+        ProfileLogFold.Folded folded;
+        try (Admin admin = MigratorKafka.admin(config); TopicReplay replay = MigratorKafka.replay(config, "verify")) {
             MigratorKafka.requireReachable(admin, config);
             List<TopicPartition> partitions = MigratorKafka.partitions(admin, config, config.topics().profileEvents());
-            EventLog.replay(consumer, partitions, "profile events", LOG, record -> {
-                EventEnvelope event;
-                try {
-                    event = EventSerde.parse(record.value());
-                } catch (IOException e) {
-                    return; // dead-lettered by the processor: changed nothing
-                }
-                if (!ids.contains(event.key())) {
-                    return;
-                }
-                try {
-                    if (ProfileLedger.decide(states.get(event.key()), event, record.offset()) instanceof ProfileLedger.Apply apply) {
-                        states.put(event.key(), apply.next());
-                    }
-                } catch (InvalidEventException e) {
-                    // dead-lettered by the processor: changed nothing
-                }
-            });
+            Progress.OfReplay progress = new Progress.OfReplay("profile events", LOG);
+            // The fold of one key depends on that key's events only: the others need not be folded.
+            folded = ProfileLogFold.replay(replay, partitions, progress, ids::contains);
+            progress.clear();
         } catch (MigratorKafka.KafkaUnavailableException e) {
             LOG.warn("cannot read the event log to tell API deletes from lost items ({}); every missing item counts as missing",
                     e.getMessage());
@@ -234,7 +205,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         for (Iterator<Entry> it = missing.iterator(); it.hasNext(); ) {
             Entry entry = it.next();
-            ProfileState state = states.get(entry.id());
+            ProfileState state = folded.states().get(entry.id());
             if (state != null && state.deleted()) {
                 it.remove();
                 deletedViaApi.add(new Entry(entry.file(), entry.id(), "deleted through the API since the migration"));

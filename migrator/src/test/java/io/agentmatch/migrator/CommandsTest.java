@@ -39,6 +39,21 @@ class CommandsTest {
         assertEquals(6, json.at("/counts/skipped").asInt());
         assertEquals(6, json.get("skipped").size());
         json.get("skipped").forEach(entry -> assertFalse(entry.get("reason").asText().isBlank()));
+        // The report is the command's result record, in the shape operators' scripts read (absent values left out).
+        List<String> fields = new java.util.ArrayList<>(List.of("command", "finishedAt", "source", "dryRun", "durationMs",
+                "counts", "skipped", "kept", "failed"));
+        if (json.has("traceId")) { // the run's trace, when tracing is on
+            fields.add(fields.indexOf("counts"), "traceId");
+        }
+        assertEquals(fields, names(json));
+        assertEquals(List.of("seen", "valid", "skipped", "failed"), names(json.get("counts")));
+        assertEquals(List.of("file", "reason"), names(json.get("skipped").get(0)));
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.JsonCodec;
+import io.agentmatch.contract.kafka.TopicReplay;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.provision.Provisioner;
 import io.agentmatch.contract.storage.DynamoClients;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -198,10 +198,10 @@ class MigratorRoundTripIT {
     private static void assertOneTracePerRun(String traceId, int events) throws Exception {
         assertTrue(traceId.matches("[0-9a-f]{32}"), traceId);
         Set<String> parents = new HashSet<>();
-        try (var consumer = MigratorKafka.reader(config, "it-trace", null);
+        try (TopicReplay replay = MigratorKafka.replay(config, "it-trace");
              var admin = MigratorKafka.admin(config)) {
-            long read = EventLog.replay(consumer, MigratorKafka.partitions(admin, config, config.topics().profileEvents()),
-                    "events", LoggerFactory.getLogger(MigratorRoundTripIT.class), record -> {
+            long read = replay.replay(MigratorKafka.partitions(admin, config, config.topics().profileEvents()),
+                    TopicReplay.Progress.NONE, record -> {
                         Header header = record.headers().lastHeader(TraceHeaders.TRACEPARENT);
                         parents.add(header == null ? "(none)" : new String(header.value(), StandardCharsets.UTF_8));
                     });

@@ -11,6 +11,9 @@ import io.agentmatch.contract.events.EventEnvelope;
 import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.JsonCodec;
+import io.agentmatch.contract.events.EventPosition;
+import io.agentmatch.contract.events.ProfileLogFold;
+import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.events.ProfileState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +47,7 @@ class SafePathsTest {
     void exportNeverWritesOutsideItsFolderWhateverTheEventsSay() throws IOException {
         Path dir = Files.createDirectories(root.resolve("out"));
         ExportCommand export = ExportCommand.into(dir);
-        Map<String, ProfileState> states = new HashMap<>();
+        ProfileLogFold fold = new ProfileLogFold();
         long offset = 0;
         for (String id : HOSTILE) {
             for (EventType type : new EventType[] {EventType.PROFILE_IMPORTED, EventType.PROFILE_CREATED,
@@ -55,15 +57,35 @@ class SafePathsTest {
                 payload.put("timestamp", "2024-05-05T10:00:00.123456");
                 payload.putObject("data").put("name", "Evil");
                 EventEnvelope event = EventEnvelope.of(type, EventSource.API, id, null, payload);
-                export.applyProfile(states, new ConsumerRecord<>("t", 0, offset++, id.getBytes(StandardCharsets.UTF_8),
-                        JsonCodec.toBytes(event)));
+                fold.accept(id, JsonCodec.toBytes(event), EventPosition.of("t", 0, offset++));
             }
         }
+        export.writeProfiles(fold.folded(offset));
         try (Stream<Path> all = Files.walk(root)) {
             assertEquals(List.of(root, dir), all.toList(), "nothing written anywhere");
         }
-        assertEquals(HOSTILE.size() * 2L, export.invalidEvents.get(), "create/import refused by the fold (update/delete: no such profile)");
+        assertEquals(HOSTILE.size() * 4L, export.invalidEvents.get(), "every event of a key that is no well-formed id is refused");
         assertEquals(0, export.profilesWritten.get());
+    }
+
+    @Test
+    void aFoldedStateWithAnUnsafeIdIsReportedNotWritten() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("out"));
+        ExportCommand export = ExportCommand.into(dir);
+        ProfileState state = new ProfileState("2024-05-05T10:00:00.123456", "h", EventSource.API, false, 1);
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("name", "Evil");
+        Map<String, ProfileLogFold.Profile> live = new HashMap<>();
+        Map<String, ProfileState> states = new HashMap<>();
+        for (String id : List.of("../x", "ok-1")) {
+            live.put(id, new ProfileLogFold.Profile(new ProfileRecord(id, state.timestamp(), data), state));
+            states.put(id, state);
+        }
+        export.writeProfiles(new ProfileLogFold.Folded(2, live, states, 0, List.of(), Map.of()));
+        assertEquals(1, export.unsafe.size());
+        assertEquals(1, export.profilesWritten.get());
+        try (Stream<Path> all = Files.walk(root)) {
+            assertEquals(List.of(root, dir, dir.resolve("ok-1.json")), all.sorted().toList());
+        }
     }
 
     @Test

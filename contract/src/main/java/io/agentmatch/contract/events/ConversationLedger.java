@@ -45,9 +45,7 @@ public final class ConversationLedger {
         if (event.type() != EventType.CONVERSATION_MESSAGE_POSTED) {
             throw new InvalidEventException("event type " + event.type() + " does not belong on the conversation topic");
         }
-        if (event.schemaVersion() != EventEnvelope.CURRENT_SCHEMA_VERSION) {
-            throw new InvalidEventException("unknown schema version " + event.schemaVersion());
-        }
+        event = EventVersions.toCurrent(event);
         ConversationMessage message = event.message();
         if (message.conversationId() == null || !message.conversationId().equals(event.key())) {
             throw new InvalidEventException("payload conversation_id " + message.conversationId()

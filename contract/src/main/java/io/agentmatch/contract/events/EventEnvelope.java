@@ -13,7 +13,9 @@ import java.util.UUID;
  *
  * @param eventId        unique per publication; a retried publication reuses it
  * @param type           what happened
- * @param schemaVersion  the payload's schema version; the processor dead-letters versions it does not know
+ * @param schemaVersion  the major version of the type's schema ({@link EventVersions}): older ones are upcast on
+ *                       read, a newer one is dead-lettered and its key held until it is redriven after an upgrade
+ * @param schemaMinor    the minor version (additive changes only), null meaning 0: a newer one is read tolerantly
  * @param occurredAt     when the producer accepted the change, ISO-8601 UTC instant
  * @param source         api, migration or replay
  * @param key            the aggregate id, equal to the Kafka record key
@@ -28,14 +30,13 @@ public record EventEnvelope(
         String eventId,
         EventType type,
         int schemaVersion,
+        Integer schemaMinor,
         String occurredAt,
         EventSource source,
         String key,
         String idempotencyKey,
         ObjectNode payload,
         String requestFingerprint) {
-
-    public static final int CURRENT_SCHEMA_VERSION = 1;
 
     public EventEnvelope {
         Objects.requireNonNull(eventId, "eventId");
@@ -48,13 +49,20 @@ public record EventEnvelope(
 
     public static EventEnvelope of(EventType type, EventSource source, String key, String idempotencyKey,
                                    ObjectNode payload) {
-        return new EventEnvelope(UUID.randomUUID().toString(), type, CURRENT_SCHEMA_VERSION, Instant.now().toString(),
-                source, key, idempotencyKey, payload, null);
+        return new EventEnvelope(UUID.randomUUID().toString(), type, EventVersions.currentMajor(type),
+                EventVersions.currentMinor(type), Instant.now().toString(), source, key, idempotencyKey, payload, null);
     }
 
     /** This event, bound to the request its Idempotency-Key came with. */
     public EventEnvelope withRequestFingerprint(String fingerprint) {
-        return new EventEnvelope(eventId, type, schemaVersion, occurredAt, source, key, idempotencyKey, payload, fingerprint);
+        return new EventEnvelope(eventId, type, schemaVersion, schemaMinor, occurredAt, source, key, idempotencyKey, payload,
+                fingerprint);
+    }
+
+    /** This event as of another schema version (an upcast; the payload as given). */
+    public EventEnvelope withVersion(int major, Integer minor, ObjectNode newPayload) {
+        return new EventEnvelope(eventId, type, major, minor, occurredAt, source, key, idempotencyKey, newPayload,
+                requestFingerprint);
     }
 
     public ProfileRecord profile() {

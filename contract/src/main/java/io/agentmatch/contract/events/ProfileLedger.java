@@ -17,10 +17,17 @@ import io.agentmatch.contract.validation.ValidationException;
  *       reason), never silently dropped.</li>
  *   <li>IMPORTED applies to an id never seen, or to one still as a migration left it and whose
  *       content differs; never over a profile changed or deleted through the API.</li>
- *   <li>UPDATED applies to an existing profile whose content differs; it keeps the creation timestamp.</li>
+ *   <li>UPDATED applies to an existing profile whose content differs; it keeps the creation timestamp.
+ *       With an {@code expectedVersion} (schema version 2) only while the profile is at that version:
+ *       otherwise it is refused as a version conflict (dead-lettered with both versions).</li>
  *   <li>DELETED applies to an existing profile.</li>
  * </ul>
- * Events are applied in log order, so an older event can never overwrite a newer state.
+ * Events are applied in log order. {@code version} is the event's position: its offset, or, for an
+ * event redriven from the dead-letter topic, its original offset ({@link EventPosition}). An event
+ * whose position is not after the state's was superseded and changes nothing, so a redriven old
+ * event never overwrites a newer state (and a redriven copy of an event already folded is a no-op).
+ * Older schema versions are upcast first ({@link EventVersions}); an unknown one is refused with
+ * {@link UnknownSchemaVersionException}.
  */
 public final class ProfileLedger {
 
@@ -46,12 +53,14 @@ public final class ProfileLedger {
         if (!event.type().isProfileEvent()) {
             throw new InvalidEventException("event type " + event.type() + " does not belong on the profile topic");
         }
-        if (event.schemaVersion() != EventEnvelope.CURRENT_SCHEMA_VERSION) {
-            throw new InvalidEventException("unknown schema version " + event.schemaVersion());
-        }
+        event = EventVersions.toCurrent(event);
         ProfileRecord record = event.profile();
         if (record.id() == null || !record.id().equals(event.key())) {
             throw new InvalidEventException("payload id " + record.id() + " does not match event key " + event.key());
+        }
+        if (current != null && version <= current.version()) {
+            return new Ignore("superseded: the profile's state was made at version " + current.version()
+                    + ", after this event's position " + version);
         }
         boolean exists = current != null && !current.deleted();
         return switch (event.type()) {
@@ -68,6 +77,7 @@ public final class ProfileLedger {
             }
             case PROFILE_IMPORTED -> decideImport(current, validated(record), version);
             case PROFILE_UPDATED -> {
+                checkExpectedVersion(current, event);
                 if (!exists) {
                     yield new Ignore("no such profile to update");
                 }
@@ -82,6 +92,23 @@ public final class ProfileLedger {
                     : new Ignore("no such profile to delete");
             default -> throw new InvalidEventException("event type " + event.type() + " is not a profile event");
         };
+    }
+
+    /** Version 2's optimistic concurrency: an update made against another version than the current one is refused. */
+    private static void checkExpectedVersion(ProfileState current, EventEnvelope event) throws InvalidEventException {
+        com.fasterxml.jackson.databind.JsonNode expected = event.payload().get("expectedVersion");
+        if (expected == null || expected.isNull()) {
+            return;
+        }
+        if (!expected.canConvertToExactIntegral() || !expected.canConvertToLong()) {
+            throw new InvalidEventException("expectedVersion " + expected + " is not a version (an integer)");
+        }
+        long wanted = expected.longValue();
+        if (current == null || current.deleted() || current.version() != wanted) {
+            throw new InvalidEventException("version conflict: the update expected version " + wanted + ", the profile "
+                    + (current == null ? "does not exist" : current.deleted() ? "was deleted at version " + current.version()
+                    : "is at version " + current.version()) + "; not applied (read the profile again and retry)");
+        }
     }
 
     private static Decision decideImport(ProfileState current, ProfileRecord record, long version) {

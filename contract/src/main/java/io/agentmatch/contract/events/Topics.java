@@ -21,6 +21,16 @@ public record Topics(String prefix) {
     public static final String HEADER_DLQ_TOPIC = "dlq.source.topic";
     public static final String HEADER_DLQ_PARTITION = "dlq.source.partition";
     public static final String HEADER_DLQ_OFFSET = "dlq.source.offset";
+    /**
+     * Headers of a record redriven from the dead-letter topic: where the dead letter first stood (its
+     * original topic, partition and offset), so that it applies in its original place
+     * ({@link EventPosition}); and the operator's action, {@code apply} or {@code discard}.
+     */
+    public static final String HEADER_REDRIVE_TOPIC = "redrive.source.topic";
+    public static final String HEADER_REDRIVE_PARTITION = "redrive.source.partition";
+    public static final String HEADER_REDRIVE_OFFSET = "redrive.source.offset";
+    public static final String HEADER_REDRIVE_ACTION = "redrive.action";
+    public static final String REDRIVE_DISCARD = "discard";
 
     public Topics {
         prefix = prefix == null ? "" : prefix;

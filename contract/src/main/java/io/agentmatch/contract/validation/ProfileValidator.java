@@ -41,8 +41,8 @@ import java.util.Map;
 public final class ProfileValidator {
     /** DynamoDB's item size limit. */
     public static final int MAX_ITEM_BYTES = Limits.DYNAMODB_MAX_ITEM_BYTES;
-    private static final BigDecimal DYNAMO_MAX = new BigDecimal("9.9999999999999999999999999999999999999E+125");
-    private static final BigDecimal DYNAMO_MIN_POSITIVE = new BigDecimal("1E-130");
+    private static final BigDecimal DYNAMO_MAX = new BigDecimal(Limits.DYNAMODB_MAX_NUMBER);
+    private static final BigDecimal DYNAMO_MIN_POSITIVE = new BigDecimal(Limits.DYNAMODB_MIN_POSITIVE_NUMBER);
     private static final int MAX_PATH_CHARS = 120;
 
     private ProfileValidator() {
@@ -102,8 +102,9 @@ public final class ProfileValidator {
 
     private static void checkIdAndData(ProfileRecord record) throws ValidationException {
         ProfileIds.check("id", record.id());
-        if (record.timestamp() == null || record.timestamp().isBlank() || record.timestamp().length() > 64) {
-            throw new ValidationException("timestamp", "must be a non-empty string of at most 64 characters");
+        if (record.timestamp() == null || record.timestamp().isBlank() || record.timestamp().length() > Limits.MAX_TIMESTAMP_CHARS) {
+            throw new ValidationException("timestamp", "must be a non-empty string of at most "
+                    + Limits.MAX_TIMESTAMP_CHARS + " characters");
         }
         checkUnicode("timestamp", record.timestamp());
         if (record.data() == null) {
@@ -229,7 +230,7 @@ public final class ProfileValidator {
             throw new ValidationException(abbreviatePath(path), "number " + abbreviate(value.toString())
                     + " is outside the range DynamoDB can store (1E-130 to 1E+126 in magnitude)");
         }
-        if (value.stripTrailingZeros().precision() > 38) {
+        if (value.stripTrailingZeros().precision() > Limits.DYNAMODB_MAX_NUMBER_DIGITS) {
             throw new ValidationException(abbreviatePath(path),
                     "number has more than 38 significant digits, which DynamoDB cannot store");
         }

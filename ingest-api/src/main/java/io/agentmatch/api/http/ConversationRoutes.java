@@ -20,8 +20,8 @@ import java.util.concurrent.CompletableFuture;
 
 /** The legacy conversation routes. Messages are events; reads come back in time order. */
 public final class ConversationRoutes {
-    private static final int MAX_MESSAGE_CHARS = 100_000;
-    private static final int MAX_NAME_CHARS = 256;
+    private static final int MAX_MESSAGE_CHARS = io.agentmatch.contract.Limits.MAX_MESSAGE_CHARS;
+    private static final int MAX_NAME_CHARS = io.agentmatch.contract.Limits.MAX_AGENT_NAME_CHARS;
 
     private static final String POST = "POST /conversation";
 

@@ -2,6 +2,7 @@ package io.agentmatch.api.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmatch.contract.events.EventSchemas;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Liveness (the legacy /health), readiness per dependency, metrics and the OpenAPI description. */
+/**
+ * Liveness (the legacy /health), readiness per dependency, metrics, the OpenAPI description and the
+ * event contract (the AsyncAPI document and its JSON Schemas, the very files the processor checks with).
+ */
 public final class OpsRoutes {
     /** How long a scrape reuses the readiness the previous one saw (each check calls Kafka and DynamoDB). */
     private static final long GAUGE_REUSE_NANOS = 5_000_000_000L;
@@ -21,6 +25,8 @@ public final class OpsRoutes {
     private final List<DependencyProbe> probes;
     private final PrometheusMeterRegistry registry;
     private final byte[] openApi;
+    private final byte[] asyncApi;
+    private final java.util.Map<String, byte[]> schemas = new java.util.HashMap<>();
     private Map<String, DependencyProbe.State> lastChecked;
     private long lastCheckedAt;
 
@@ -28,6 +34,10 @@ public final class OpsRoutes {
         this.probes = List.copyOf(probes);
         this.registry = registry;
         this.openApi = openApiDocument();
+        this.asyncApi = resource("/" + EventSchemas.DOCUMENT);
+        for (String file : EventSchemas.FILES) {
+            schemas.put(file, resource("/" + EventSchemas.SCHEMAS + file));
+        }
         // /ready as gauges, so that Prometheus sees what a probe sees: api_ready, and per dependency.
         Gauge.builder("api_ready", this, ops -> ops.recentStates().values().stream().allMatch(DependencyProbe.State::ready) ? 1 : 0)
                 .description("1 while /ready would answer 200 (re-checked at most every 5 s, on a scrape)").register(registry);
@@ -38,6 +48,17 @@ public final class OpsRoutes {
                     })
                     .description("1 while the dependency is usable, as /ready reports it").tag("dependency", probe.name())
                     .register(registry);
+        }
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = OpsRoutes.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -125,5 +146,19 @@ public final class OpsRoutes {
 
     public void openApi(Context ctx) {
         ctx.contentType("application/json").result(openApi);
+    }
+
+    /** GET /asyncapi.yaml: the event contract; its schema references resolve against /schemas/. */
+    public void asyncApi(Context ctx) {
+        ctx.contentType("application/yaml; charset=utf-8").result(asyncApi);
+    }
+
+    /** GET /schemas/{file}: one JSON Schema of the event contract, 404 for any other name. */
+    public void schema(Context ctx) {
+        byte[] schema = schemas.get(ctx.pathParam("file"));
+        if (schema == null) {
+            throw ApiError.notFound("no schema " + Params.abbreviate(ctx.pathParam("file")) + "; the schemas: " + EventSchemas.FILES);
+        }
+        ctx.contentType("application/schema+json").result(schema);
     }
 }

@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /** Path and query parameters, checked, with errors that name the parameter. */
 public final class Params {
-    private static final int MAX_IDEMPOTENCY_KEY = 200;
+    private static final int MAX_IDEMPOTENCY_KEY = io.agentmatch.contract.Limits.MAX_IDEMPOTENCY_KEY_CHARS;
 
     private Params() {
     }

@@ -11,6 +11,7 @@ import io.agentmatch.api.storage.StoredProfile;
 import io.agentmatch.contract.events.ConversationLedger;
 import io.agentmatch.contract.events.ConversationMessage;
 import io.agentmatch.contract.events.EventEnvelope;
+import io.agentmatch.contract.events.EventReader;
 import io.agentmatch.contract.events.InvalidEventException;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileLedger;
@@ -50,6 +51,8 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
     private final Map<String, String> lastTimestamps = new HashMap<>();
     private final Map<String, String> seenMessages = new HashMap<>();
     private final List<String> deadLetters = new ArrayList<>();
+    private final List<String> schemaFailures = new ArrayList<>();
+    private int read;
     private final AtomicInteger reads = new AtomicInteger();
     private final AtomicInteger pages = new AtomicInteger();
     /** DynamoDB stops a Query or Scan page at 1 MB of items, whatever the limit. */
@@ -171,14 +174,27 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
         return offset;
     }
 
-    /** Folds every waiting event, in log order, as the processor would. */
+    /**
+     * Folds every waiting event, in log order, as the processor would: read from its bytes against the
+     * published schemas first ({@link EventReader}), so an event the API writes that the contract does
+     * not allow is caught ({@link #schemaFailures()}).
+     */
     public synchronized void process() {
         for (Published published : unprocessed) {
+            EventReader.Reading reading = EventReader.read(published.event().key(), JsonCodec.toBytes(published.event()));
+            read++;
+            if (!(reading instanceof EventReader.Read read)) {
+                String reason = reading instanceof EventReader.Invalid invalid ? invalid.reason()
+                        : ((EventReader.Unknown) reading).reason();
+                schemaFailures.add(published.event().type() + ": " + reason);
+                deadLetters.add(reason);
+                continue;
+            }
             try {
                 if (published.event().type().isProfileEvent()) {
-                    fold(published);
+                    fold(published, read.event());
                 } else {
-                    foldMessage(published);
+                    foldMessage(published, read.event());
                 }
             } catch (InvalidEventException e) {
                 deadLetters.add(e.getMessage());
@@ -187,8 +203,17 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
         unprocessed.clear();
     }
 
-    private void fold(Published published) throws InvalidEventException {
-        EventEnvelope event = published.event();
+    /** Events the API published that the published schemas refuse (none, or the contract and the code disagree). */
+    public synchronized List<String> schemaFailures() {
+        return List.copyOf(schemaFailures);
+    }
+
+    /** How many published events were read against the schemas. */
+    public synchronized int eventsRead() {
+        return read;
+    }
+
+    private void fold(Published published, EventEnvelope event) throws InvalidEventException {
         ProfileLedger.Decision decision = ProfileLedger.decide(ledger.get(event.key()), event, published.offset());
         if (decision instanceof ProfileLedger.Apply apply) {
             ledger.put(event.key(), apply.next());
@@ -201,8 +226,7 @@ public final class FakePipeline implements EventSink, ProfileStore, Conversation
         }
     }
 
-    private void foldMessage(Published published) throws InvalidEventException {
-        EventEnvelope event = published.event();
+    private void foldMessage(Published published, EventEnvelope event) throws InvalidEventException {
         String seenKey = event.key() + "\u0000" + event.message().messageId();
         ConversationLedger.Decision decision = ConversationLedger.decide(lastTimestamps.get(event.key()),
                 seenMessages.containsKey(seenKey), seenMessages.get(seenKey), event);

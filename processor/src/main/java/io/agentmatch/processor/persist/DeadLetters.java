@@ -1,17 +1,17 @@
 package io.agentmatch.processor.persist;
 
 import io.agentmatch.contract.Limits;
-import io.agentmatch.contract.events.EventEnvelope;
-import io.agentmatch.contract.events.EventSerde;
+import io.agentmatch.contract.events.EventPosition;
+import io.agentmatch.contract.events.EventReader;
 import io.agentmatch.contract.events.Topics;
 import io.agentmatch.contract.trace.TraceHeaders;
+import io.agentmatch.contract.validation.ProfileIds;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.storage.PendingWrite;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,6 +34,9 @@ public final class DeadLetters {
 
     private final ProcessorContext<String, byte[]> context;
     private final ProcessorMetrics metrics;
+    /** The record being processed, and its position. */
+    private Record<String, byte[]> current;
+    private EventPosition currentPosition;
 
     DeadLetters(ProcessorContext<String, byte[]> context, ProcessorMetrics metrics) {
         this.context = context;
@@ -41,42 +44,77 @@ public final class DeadLetters {
     }
 
     /**
-     * The record's event, or empty after dead-lettering a record that is not one (bytes, key
-     * mismatch) or that is too large for the records the persister derives from it (its change and
-     * outbox entry would not fit Kafka's record limit, and a record too large to produce aborts the
-     * whole transaction under exactly-once, again at every retry).
+     * The record's position: its own, or, when it was redriven, the one it first had ({@link EventPosition}).
+     * The record is the one being processed from now on: a dead letter of it keeps its headers.
      */
-    Optional<EventEnvelope> parse(Record<String, byte[]> record) {
-        long size = (record.key() == null ? 0L : record.key().length() * 3L) + (record.value() == null ? 0 : record.value().length);
+    EventPosition position(Record<String, byte[]> record) {
+        RecordMetadata origin = context.recordMetadata().orElseThrow();
+        EventPosition position = EventPosition.of(origin.topic(), origin.partition(), origin.offset(), name -> {
+            Header header = record.headers().lastHeader(name);
+            return header == null ? null : header.value();
+        });
+        current = record;
+        currentPosition = position;
+        return position;
+    }
+
+    /**
+     * Whether the record's key can be the key of an event at all (a well-formed id: the holds and the
+     * ledger key on it); dead-letters it otherwise.
+     */
+    boolean checkKey(Record<String, byte[]> record, EventPosition position) {
+        if (ProfileIds.isWellFormed(record.key())) {
+            return true;
+        }
+        send(record.key(), record.value(), position, "record key " + abbreviate(record.key()) + " is not a well-formed id");
+        return false;
+    }
+
+    /**
+     * Reads the event ({@link EventReader}: JSON, its schema, the upcast, the key), or dead-letters
+     * a record that is none or that is too large for the records the persister derives from it (its
+     * change and outbox entry would not fit Kafka's record limit, and a record too large to produce
+     * aborts the whole transaction under exactly-once, again at every retry). An event of an unknown
+     * schema version is dead-lettered too, and answered as such: the caller holds its key.
+     */
+    EventReader.Reading read(String key, byte[] value, EventPosition position) {
+        long size = (key == null ? 0L : key.length() * 3L) + (value == null ? 0 : value.length);
         if (size > Limits.MAX_PROCESSABLE_EVENT_BYTES) {
-            send(record, "event too large: up to " + size + " bytes, the most the persister can derive records from is "
-                    + Limits.MAX_PROCESSABLE_EVENT_BYTES);
-            return Optional.empty();
+            String reason = "event too large: up to " + size + " bytes, the most the persister can derive records from is "
+                    + Limits.MAX_PROCESSABLE_EVENT_BYTES;
+            send(key, value, position, reason);
+            return new EventReader.Invalid(reason);
         }
-        EventEnvelope event;
-        try {
-            event = EventSerde.parse(record.value());
-        } catch (IOException e) {
-            send(record, "unparseable event: " + e.getMessage());
-            return Optional.empty();
+        EventReader.Reading reading = EventReader.read(key, value);
+        if (reading instanceof EventReader.Invalid invalid) {
+            send(key, value, position, invalid.reason());
+        } else if (reading instanceof EventReader.Unknown unknown) {
+            send(key, value, position, unknown.reason());
         }
-        if (record.key() == null || !record.key().equals(event.key())) {
-            send(record, "record key " + record.key() + " does not match event key " + event.key());
-            return Optional.empty();
-        }
-        return Optional.of(event);
+        return reading;
     }
 
     /** Dead-letters the record being processed (its span, current, is marked failed with the reason). */
     void send(Record<String, byte[]> record, String reason) {
-        RecordMetadata origin = context.recordMetadata().orElseThrow();
+        send(record.key(), record.value(), position(record), reason);
+    }
+
+    /**
+     * Dead-letters an event at its position: a redriven one names its original offset, so that a
+     * second redrive still places it where it first stood. The event being processed keeps its own
+     * headers (its trace context) but {@code dlq.*}; an event released from a hold has none left (the
+     * hold keeps values only). The current span is marked failed with the reason.
+     */
+    void send(String key, byte[] value, EventPosition position, String reason) {
         String shown = new String(truncate(reason), StandardCharsets.UTF_8);
-        LOG.warn("dead-lettering {}-{}@{} (key {}): {}", origin.topic(), origin.partition(), origin.offset(),
-                abbreviate(record.key()), shown);
+        LOG.warn("dead-lettering {}-{}@{} (key {}): {}", position.topic(), position.partition(), position.position(),
+                abbreviate(key), shown);
         Span.current().setStatus(StatusCode.ERROR, "dead-lettered: " + shown);
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
-                headers(record.headers(), reason, origin.topic(), origin.partition(), origin.offset())), SINK);
-        metrics.deadLettered(origin.topic());
+        Headers original = current != null && position.equals(currentPosition) ? current.headers() : null;
+        context.forward(new Record<>(key, value, context.currentSystemTimeMs(), original == null
+                ? headers(reason, position.topic(), position.partition(), position.position())
+                : headers(original, reason, position.topic(), position.partition(), position.position())), SINK);
+        metrics.deadLettered(position.topic());
     }
 
     /** Dead-letters a write DynamoDB rejected as invalid (the outbox logged it). */

@@ -50,6 +50,10 @@ public final class PersistTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(ProfilePersister.OUTBOX_STORE), Serdes.String(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of()), "profile-persister");
+        // Keys held behind a newer producer's event, and the events waiting behind it (KeyHolds).
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProfilePersister.HELD_STORE), Serdes.String(), Serdes.ByteArray()),
+                "profile-persister");
 
         // 3. Applied changes go to the projector, which embeds them on its own time.
         topology.addSink(ProfilePersister.CHANGES_SINK, topics.profileChanges(), new StringSerializer(),
@@ -71,6 +75,9 @@ public final class PersistTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(ConversationPersister.OUTBOX_STORE), Serdes.String(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of()), "conversation-persister");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ConversationPersister.HELD_STORE), Serdes.String(), Serdes.ByteArray()),
+                "conversation-persister");
 
         // 6. Events that can never apply, from either side, with the reason and origin in headers.
         topology.addSink(DeadLetters.SINK, topics.deadLetters(), new StringSerializer(), new ByteArraySerializer(),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmatch.contract.Limits;
+import io.agentmatch.contract.events.EventSchemas;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.MatchProjection;
 import io.agentmatch.contract.events.ProfileRecord;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.kafka.KafkaConnection;
@@ -40,14 +42,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ProjectTopologyTest {
-    /** Counts inferences; the vector encodes the text length so tests can tell embeddings apart. */
+    /**
+     * Counts inferences; the vector encodes the text length so tests can tell embeddings apart. It has the
+     * production model's dimensions, so its projections are ones the published schema accepts.
+     */
     static class CountingEmbedder implements Embedder {
         final AtomicInteger texts = new AtomicInteger();
 
         @Override
         public float[] embed(String text) {
             texts.incrementAndGet();
-            return new float[] {text.length(), 1f};
+            float[] vector = new float[Limits.EMBEDDING_DIMENSIONS];
+            vector[0] = text.length();
+            vector[1] = 1f;
+            return vector;
         }
 
         @Override
@@ -62,7 +70,7 @@ class ProjectTopologyTest {
 
         @Override
         public int dimensions() {
-            return 2;
+            return Limits.EMBEDDING_DIMENSIONS;
         }
     }
 
@@ -100,8 +108,16 @@ class ProjectTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(200));
     }
 
-    private List<TestRecord<String, byte[]>> emitted() {
-        return projections.readRecordsToList();
+    /** The projections emitted since the last call, each checked against the published schema (docs/schemas). */
+    private List<TestRecord<String, byte[]>> emitted() throws Exception {
+        List<TestRecord<String, byte[]>> out = projections.readRecordsToList();
+        for (TestRecord<String, byte[]> projection : out) {
+            assertEquals(Optional.empty(), EventSchemas.get().check("record-key.json", JsonCodec.MAPPER.valueToTree(projection.key())));
+            if (projection.value() != null) { // a removal is a tombstone
+                assertEquals(Optional.empty(), EventSchemas.get().check("match-projection.json", JsonCodec.readTree(projection.value())));
+            }
+        }
+        return out;
     }
 
     @Test
