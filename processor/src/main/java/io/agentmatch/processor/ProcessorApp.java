@@ -135,16 +135,21 @@ public final class ProcessorApp implements AutoCloseable {
     private KafkaStreams start(String name, Topology topology, Properties props) {
         KafkaStreams streams = new KafkaStreams(topology, props);
         metrics.bindStreams(name, streams, () -> isAlive(streams));
+        StreamThreadFailures failures = new StreamThreadFailures(System::currentTimeMillis);
         streams.setUncaughtExceptionHandler(error -> {
+            StreamThreadFailures.Decision decision = failures.decide(error);
             var refusal = KafkaFailures.securityProblem(error);
             if (refusal.isPresent()) {
                 // Expected and permanent until a credential or an ACL changes: said once, no stack trace.
                 LOG.error("{} stopped: {}", name, refusal.get());
                 refused(name + ": " + refusal.get());
+            } else if (decision.response() == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                LOG.warn("{} stream thread died of {} ({}); replaced, resuming from the last committed offsets",
+                        name, decision.reason(), error.toString());
             } else {
-                LOG.error("{} stream thread died; the processor reports unhealthy and must be restarted", name, error);
+                LOG.error("{} stream thread died ({}); the processor reports unhealthy and must be restarted", name, decision.reason(), error);
             }
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return decision.response();
         });
         streams.setStateListener((now, before) -> LOG.info("{}: {} -> {}", name, before, now));
         streams.start();
