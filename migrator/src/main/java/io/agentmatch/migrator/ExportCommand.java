@@ -8,6 +8,7 @@ import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.ConversationLogFold;
 import io.agentmatch.contract.events.ConversationMessage;
 import io.agentmatch.contract.events.RefusedEvent;
+import io.agentmatch.contract.events.LogFold;
 import io.agentmatch.contract.events.ProfileLogFold;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.storage.ConversationItems;
@@ -227,7 +228,7 @@ public final class ExportCommand implements Callable<Integer> {
     /** Refused events are counted and listed (the fold keeps the first ones), and the first few logged. */
     private void rejected(long count, List<RefusedEvent> refusals) {
         for (RefusedEvent refusal : refusals) {
-            if (invalid.size() < ProfileLogFold.KEPT_REFUSALS) {
+            if (invalid.size() < LogFold.KEPT_REFUSALS) {
                 invalid.add(new Entry(refusal.where(), refusal.key(), refusal.reason()));
             }
             if (invalid.size() <= MAX_LOGGED_INVALID) {

@@ -1,7 +1,6 @@
 package io.agentmatch.contract.events;
 
 import io.agentmatch.contract.kafka.TopicReplay;
-import io.agentmatch.contract.validation.ProfileIds;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,12 +17,12 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Memory: every message appended, i.e. what the conversation table holds.
  */
-public final class ConversationLogFold {
+public final class ConversationLogFold extends LogFold {
 
     /**
      * The conversation log folded: each conversation's messages in the order the fold appended them
      * (with their moved-forward timestamps), the retries dropped, the refused events (the first
-     * {@link ProfileLogFold#KEPT_REFUSALS} listed, all counted), the keys held behind an unknown version.
+     * {@link LogFold#KEPT_REFUSALS} listed, all counted), the keys held behind an unknown version.
      */
     public record Folded(long events, Map<String, List<ConversationMessage>> conversations, long duplicates, long refused,
                          List<RefusedEvent> refusals, Map<String, Long> held) {
@@ -54,12 +53,8 @@ public final class ConversationLogFold {
     /** conversation id NUL message id → the request fingerprint it came with ("" without one). */
     private final Map<String, String> seen = new HashMap<>();
     private final Map<String, List<ConversationMessage>> conversations = new HashMap<>();
-    private final List<RefusedEvent> refusals = new ArrayList<>();
     private long duplicates;
-    private long refused;
-    private final KeyHolds.InMemory holds = new KeyHolds.InMemory();
     private final Listener listener;
-    private final KeyHolds.Handler handler;
 
     /** A fold that only keeps the state ({@link #folded}). */
     public ConversationLogFold() {
@@ -68,69 +63,33 @@ public final class ConversationLogFold {
 
     public ConversationLogFold(Listener listener) {
         this.listener = listener;
-        this.handler = new KeyHolds.Handler() {
-            @Override
-            public KeyHolds.Outcome handle(String key, byte[] value, EventPosition position) {
-                return fold(key, value, position);
-            }
-        };
     }
 
-    public void accept(String recordKey, byte[] value, EventPosition position) {
-        if (!ProfileIds.isWellFormed(recordKey)) {
-            refuse(recordKey, position, "record key " + recordKey + " is not a well-formed id");
-            return;
-        }
-        KeyHolds.accept(holds, recordKey, value, position, handler);
-    }
-
-    private void refuse(String key, EventPosition position, String reason) {
-        refused++;
-        if (refusals.size() < ProfileLogFold.KEPT_REFUSALS) {
-            refusals.add(new RefusedEvent(position, key, reason));
-        }
+    @Override
+    protected void refused(String key, EventPosition position, String reason) {
         listener.refused(key, position, reason);
     }
 
-    private KeyHolds.Outcome fold(String key, byte[] value, EventPosition position) {
-        EventReader.Reading reading = EventReader.read(key, value);
-        if (reading instanceof EventReader.Invalid invalid) {
-            refuse(key, position, invalid.reason());
-            return KeyHolds.Outcome.DONE;
-        }
-        if (reading instanceof EventReader.Unknown unknown) {
-            refuse(key, position, unknown.reason());
-            return KeyHolds.Outcome.UNKNOWN_VERSION;
-        }
-        EventEnvelope event = ((EventReader.Read) reading).event();
+    @Override
+    protected void apply(String key, EventEnvelope event, EventPosition position) throws InvalidEventException {
         String seenKey = key + "\u0000" + event.message().messageId();
         String fingerprint = seen.get(seenKey);
-        try {
-            ConversationLedger.Decision decision = ConversationLedger.decide(lastTimestamps.get(key), fingerprint != null,
-                    fingerprint == null || fingerprint.isEmpty() ? null : fingerprint, event);
-            if (decision instanceof ConversationLedger.Append append) {
-                lastTimestamps.put(key, append.message().timestamp());
-                seen.put(seenKey, event.requestFingerprint() == null ? "" : event.requestFingerprint());
-                conversations.computeIfAbsent(key, k -> new ArrayList<>()).add(append.message());
-                listener.appended(key, append.message(), position);
-            } else {
-                duplicates++;
-                listener.duplicate(key, event.message().messageId());
-            }
-        } catch (InvalidEventException e) {
-            refuse(key, position, e.getMessage());
+        ConversationLedger.Decision decision = ConversationLedger.decide(lastTimestamps.get(key), fingerprint != null,
+                fingerprint == null || fingerprint.isEmpty() ? null : fingerprint, event);
+        if (decision instanceof ConversationLedger.Append append) {
+            lastTimestamps.put(key, append.message().timestamp());
+            seen.put(seenKey, event.requestFingerprint() == null ? "" : event.requestFingerprint());
+            conversations.computeIfAbsent(key, k -> new ArrayList<>()).add(append.message());
+            listener.appended(key, append.message(), position);
+        } else {
+            duplicates++;
+            listener.duplicate(key, event.message().messageId());
         }
-        return KeyHolds.Outcome.DONE;
-    }
-
-    /** Keys waiting behind an event of an unknown version, with its offset. */
-    public Map<String, Long> held() {
-        return holds.held();
     }
 
     /** The state folded so far, {@code events} being how many records were read. */
     public Folded folded(long events) {
-        return new Folded(events, Collections.unmodifiableMap(conversations), duplicates, refused,
-                Collections.unmodifiableList(refusals), Map.copyOf(held()));
+        return new Folded(events, Collections.unmodifiableMap(conversations), duplicates, refusedCount(),
+                refusals(), Map.copyOf(held()));
     }
 }

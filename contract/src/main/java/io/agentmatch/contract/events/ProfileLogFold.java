@@ -1,9 +1,7 @@
 package io.agentmatch.contract.events;
 
 import io.agentmatch.contract.kafka.TopicReplay;
-import io.agentmatch.contract.validation.ProfileIds;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -22,10 +20,7 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Memory: the state of every id seen and the current record of every live profile, i.e. what the
  * profile table holds; refusals beyond {@link #KEPT_REFUSALS} are only counted.
  */
-public final class ProfileLogFold {
-    /** How many refused events the folded state lists (all are counted). */
-    public static final int KEPT_REFUSALS = 10_000;
-
+public final class ProfileLogFold extends LogFold {
     /** A live profile: its current record and the fold's state of it (version, origin, fingerprint). */
     public record Profile(ProfileRecord record, ProfileState state) {
     }
@@ -68,11 +63,7 @@ public final class ProfileLogFold {
 
     private final Map<String, ProfileState> states = new HashMap<>();
     private final Map<String, Profile> live = new HashMap<>();
-    private final List<RefusedEvent> refusals = new ArrayList<>();
-    private long refused;
-    private final KeyHolds.InMemory holds = new KeyHolds.InMemory();
     private final Listener listener;
-    private final KeyHolds.Handler handler;
 
     /** A fold that only keeps the state ({@link #folded}). */
     public ProfileLogFold() {
@@ -81,55 +72,24 @@ public final class ProfileLogFold {
 
     public ProfileLogFold(Listener listener) {
         this.listener = listener;
-        this.handler = new KeyHolds.Handler() {
-            @Override
-            public KeyHolds.Outcome handle(String key, byte[] value, EventPosition position) {
-                return fold(key, value, position);
-            }
-        };
     }
 
-    public void accept(String recordKey, byte[] value, EventPosition position) {
-        if (!ProfileIds.isWellFormed(recordKey)) {
-            refuse(recordKey, position, "record key " + recordKey + " is not a well-formed id");
-            return;
-        }
-        KeyHolds.accept(holds, recordKey, value, position, handler);
-    }
-
-    private void refuse(String key, EventPosition position, String reason) {
-        refused++;
-        if (refusals.size() < KEPT_REFUSALS) {
-            refusals.add(new RefusedEvent(position, key, reason));
-        }
+    @Override
+    protected void refused(String key, EventPosition position, String reason) {
         listener.refused(key, position, reason);
     }
 
-    private KeyHolds.Outcome fold(String key, byte[] value, EventPosition position) {
-        EventReader.Reading reading = EventReader.read(key, value);
-        if (reading instanceof EventReader.Invalid invalid) {
-            refuse(key, position, invalid.reason());
-            return KeyHolds.Outcome.DONE;
-        }
-        if (reading instanceof EventReader.Unknown unknown) {
-            refuse(key, position, unknown.reason());
-            return KeyHolds.Outcome.UNKNOWN_VERSION;
-        }
-        EventEnvelope event = ((EventReader.Read) reading).event();
-        try {
-            if (ProfileLedger.decide(states.get(key), event, position.position()) instanceof ProfileLedger.Apply apply) {
-                states.put(key, apply.next());
-                if (apply.isDelete()) {
-                    live.remove(key);
-                } else {
-                    live.put(key, new Profile(apply.record(), apply.next()));
-                }
-                listener.applied(key, apply, position);
+    @Override
+    protected void apply(String key, EventEnvelope event, EventPosition position) throws InvalidEventException {
+        if (ProfileLedger.decide(states.get(key), event, position.position()) instanceof ProfileLedger.Apply apply) {
+            states.put(key, apply.next());
+            if (apply.isDelete()) {
+                live.remove(key);
+            } else {
+                live.put(key, new Profile(apply.record(), apply.next()));
             }
-        } catch (InvalidEventException e) {
-            refuse(key, position, e.getMessage());
+            listener.applied(key, apply, position);
         }
-        return KeyHolds.Outcome.DONE;
     }
 
     /** The fold's state of every id seen (deleted ones too). */
@@ -137,14 +97,9 @@ public final class ProfileLogFold {
         return states;
     }
 
-    /** Keys waiting behind an event of an unknown version, with its offset. */
-    public Map<String, Long> held() {
-        return holds.held();
-    }
-
     /** The state folded so far, {@code events} being how many records were read. */
     public Folded folded(long events) {
-        return new Folded(events, Collections.unmodifiableMap(live), Collections.unmodifiableMap(states), refused,
-                Collections.unmodifiableList(refusals), Map.copyOf(held()));
+        return new Folded(events, Collections.unmodifiableMap(live), Collections.unmodifiableMap(states), refusedCount(),
+                refusals(), Map.copyOf(held()));
     }
 }
