@@ -19,10 +19,11 @@ import java.util.stream.Stream;
  * @param projectorCommitInterval how often the projector commits (each commit is a Kafka
  *                            transaction: CPU the model then lacks; projections become matchable at
  *                            the commit)
+ * @param projectorNice       the nice value of the model's threads (0: the same priority as the rest)
  */
 public record ProcessorSettings(Path stateDir, int streamThreads, int healthPort, PersistSettings persist,
                                 int embeddingBatchSize, Duration embeddingFlushInterval, boolean projections,
-                                Duration projectorCommitInterval) {
+                                Duration projectorCommitInterval, int projectorNice) {
 
     public static final Setting<Path> PROCESSOR_STATE_DIR = Setting.path("PROCESSOR_STATE_DIR",
             System.getProperty("java.io.tmpdir") + "/agentmatch-processor", "Kafka Streams state (RocksDB stores) of this instance");
@@ -37,11 +38,20 @@ public record ProcessorSettings(Path stateDir, int streamThreads, int healthPort
             "run the projector (the model) in this process; false: persist only");
     public static final Setting<Duration> PROJECTOR_COMMIT_INTERVAL_MS = Setting.millis("PROJECTOR_COMMIT_INTERVAL_MS", 100, 1,
             "how often the projector commits: new projections become matchable at the commit");
+    public static final Setting<Integer> PROJECTOR_NICE = Setting.integer("PROJECTOR_NICE", 10, 0, 19,
+            "nice value of the model's threads (Linux): on a busy host the persister goes first; 0: same priority");
+
+    /** With the default {@link #PROJECTOR_NICE}. */
+    public ProcessorSettings(Path stateDir, int streamThreads, int healthPort, PersistSettings persist, int embeddingBatchSize,
+                             Duration embeddingFlushInterval, boolean projections, Duration projectorCommitInterval) {
+        this(stateDir, streamThreads, healthPort, persist, embeddingBatchSize, embeddingFlushInterval, projections,
+                projectorCommitInterval, Integer.parseInt(PROJECTOR_NICE.defaultText()));
+    }
 
     /** The processor's own settings (the model's are in {@code ModelSettings}, the shared ones in {@code PipelineConfig}). */
     public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.<Setting<?>>of(PROCESSOR_STATE_DIR,
             PROCESSOR_THREADS, PROCESSOR_HEALTH_PORT, EMBEDDING_BATCH_SIZE, EMBEDDING_FLUSH_INTERVAL_MS, PROCESSOR_PROJECTIONS,
-            PROJECTOR_COMMIT_INTERVAL_MS), PersistSettings.SETTINGS.stream()).toList();
+            PROJECTOR_COMMIT_INTERVAL_MS, PROJECTOR_NICE), PersistSettings.SETTINGS.stream()).toList();
 
     public static ProcessorSettings fromEnv(Env env) {
         return new ProcessorSettings(
@@ -52,16 +62,17 @@ public record ProcessorSettings(Path stateDir, int streamThreads, int healthPort
                 EMBEDDING_BATCH_SIZE.read(env),
                 EMBEDDING_FLUSH_INTERVAL_MS.read(env),
                 PROCESSOR_PROJECTIONS.read(env),
-                PROJECTOR_COMMIT_INTERVAL_MS.read(env));
+                PROJECTOR_COMMIT_INTERVAL_MS.read(env),
+                PROJECTOR_NICE.read(env));
     }
 
     public ProcessorSettings withStateDir(Path dir) {
         return new ProcessorSettings(dir, streamThreads, healthPort, persist, embeddingBatchSize, embeddingFlushInterval,
-                projections, projectorCommitInterval);
+                projections, projectorCommitInterval, projectorNice);
     }
 
     public ProcessorSettings withHealthPort(int port) {
         return new ProcessorSettings(stateDir, streamThreads, port, persist, embeddingBatchSize, embeddingFlushInterval,
-                projections, projectorCommitInterval);
+                projections, projectorCommitInterval, projectorNice);
     }
 }
