@@ -23,15 +23,16 @@ import java.util.concurrent.locks.LockSupport;
  * this client) shows in the latencies instead of lowering the rate (no coordinated omission). Requests
  * go out asynchronously on as many connections as are needed. A sample of the stored profiles, the
  * probes (about {@value #PROBES_PER_SECOND} a second), each with a unique job and description, is
- * polled from the same due time until {@code GET /retrieve/<id>} finds it (every
- * {@value #RETRIEVE_EVERY_MS} ms) and until {@code POST /match} (its description, its job as filter)
- * finds it (every {@value #MATCH_EVERY_MS} ms); the intervals are the resolution of those latencies.
- * The probes are sparse on purpose: each poll is a request the API also answers.
+ * polled from the same due time until {@code GET /retrieve/<id>} finds it and until {@code POST /match}
+ * (its description, its job as filter) finds it. Each poll waits an eighth of the time elapsed since
+ * the due time (10-100 ms for retrieve, 25-250 ms for match), so a latency is known to within about
+ * 12% and a slow probe does not flood the API: each poll is a request the API also answers (polling
+ * every 10 ms, 5 probes a second cost the API more CPU than 30 stores a second).
  */
 public final class OpenLoop implements AutoCloseable {
-    static final int PROBES_PER_SECOND = 5;
-    static final long RETRIEVE_EVERY_MS = 10;
-    static final long MATCH_EVERY_MS = 50;
+    static final int PROBES_PER_SECOND = 2;
+    private static final long[] RETRIEVE_POLL_MS = {10, 100};
+    private static final long[] MATCH_POLL_MS = {25, 250};
     /** A probe not visible by then is counted as not visible (and at this latency in the percentiles). */
     static final Duration PROBE_DEADLINE = Duration.ofSeconds(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -110,9 +111,9 @@ public final class OpenLoop implements AutoCloseable {
                         String match = "{\"description\":" + JsonCodec.toString(description) + ",\"job\":" + JsonCodec.toString(job) + "}";
                         return CompletableFuture.allOf(
                                 until(() -> http.sendAsync(get("/retrieve/" + id), HttpResponse.BodyHandlers.discarding())
-                                        .thenApply(r -> r.statusCode() == 200), RETRIEVE_EVERY_MS, dueAt, retrievable, notRetrievable),
+                                        .thenApply(r -> r.statusCode() == 200), RETRIEVE_POLL_MS, dueAt, retrievable, notRetrievable),
                                 until(() -> http.sendAsync(post("/match", match), HttpResponse.BodyHandlers.ofString())
-                                        .thenApply(r -> r.statusCode() == 200 && r.body().contains(id)), MATCH_EVERY_MS, dueAt,
+                                        .thenApply(r -> r.statusCode() == 200 && r.body().contains(id)), MATCH_POLL_MS, dueAt,
                                         matchable, notMatchable));
                     }).thenCompose(f -> f);
             outstanding.add(done);
@@ -133,8 +134,11 @@ public final class OpenLoop implements AutoCloseable {
         CompletableFuture<Boolean> visible();
     }
 
-    /** Polls {@code check} every {@code everyMillis} until true (latency from {@code since}) or the deadline. */
-    private CompletableFuture<Void> until(Check check, long everyMillis, long since, ConcurrentLinkedQueue<Long> latencies,
+    /**
+     * Polls {@code check} until true (latency from {@code since}) or the deadline, each time after an
+     * eighth of the time elapsed, within {@code pollMillis} (min, max).
+     */
+    private CompletableFuture<Void> until(Check check, long[] pollMillis, long since, ConcurrentLinkedQueue<Long> latencies,
                                           AtomicInteger notVisible) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Runnable[] attempt = new Runnable[1];
@@ -148,7 +152,8 @@ public final class OpenLoop implements AutoCloseable {
                 notVisible.incrementAndGet();
                 done.complete(null);
             } else {
-                polls.schedule(attempt[0], everyMillis, TimeUnit.MILLISECONDS);
+                long wait = Math.max(pollMillis[0], Math.min(pollMillis[1], (now - since) / 8_000_000));
+                polls.schedule(attempt[0], wait, TimeUnit.MILLISECONDS);
             }
         });
         attempt[0].run();
