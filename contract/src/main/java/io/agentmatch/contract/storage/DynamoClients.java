@@ -113,8 +113,8 @@ public final class DynamoClients {
     }
 
     /**
-     * A synchronous client with up to {@code maxConnections} calls in flight (one per calling thread):
-     * the processor's writes (measured on dynalite: less client CPU per PutItem than the async client).
+     * A synchronous client with up to {@code maxConnections} calls in flight (one per calling thread);
+     * the bench compares the processor with it (BENCHMARKS.md, issue 18).
      */
     public DynamoDbClient sync(Duration callTimeout, int maxConnections) {
         var builder = DynamoDbClient.builder()
