@@ -36,6 +36,8 @@ public final class ApiFuzzer {
         public int problemCount;
         public int nonJson4xxFromHttpParser;
         public final List<String> parserAnswers = new ArrayList<>();
+        /** Every write answered 2xx: what must be stored afterwards. */
+        final AcceptedWrites accepted = new AcceptedWrites();
 
         void count(String route, int status) {
             int[] c = perRoute.computeIfAbsent(route, r -> new int[5]);
@@ -145,6 +147,7 @@ public final class ApiFuzzer {
                 && random.nextBoolean() ? null : body);
         result.count(route, response.status());
         judge(route + " [" + what + "] #" + index, response, result, true);
+        result.accepted.answered(route, response.status(), response.text());
     }
 
     static void judge(String label, RawHttp.Response response, Result result, boolean strictEnvelope) {

@@ -10,6 +10,7 @@ import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
 import io.agentmatch.contract.storage.DynamoClients;
 import io.agentmatch.contract.storage.ProfileItems;
+import io.agentmatch.localstack.Await;
 import io.agentmatch.localstack.RunningComponent;
 import io.agentmatch.localstack.TestStack;
 import io.agentmatch.migrator.MigratorMain;
@@ -77,10 +78,26 @@ public final class Hostile {
 
     // ------------------------------------------------------------------ api-fuzz
 
-    Summary apiFuzz() {
+    private static void publishExisting(Faults faults, String id) throws Exception {
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("name", "Existing").put("job", "Plumber");
+        ProfileRecord record = new ProfileRecord(id, "2024-01-01T00:00:00.000001", data);
+        try (KafkaProducer<String, byte[]> producer = EventMix.producer(faults.config)) {
+            producer.send(new ProducerRecord<>(faults.config.topics().profileEvents(), id, JsonCodec.toBytes(
+                    EventEnvelope.of(EventType.PROFILE_IMPORTED, EventSource.MIGRATION, id, null, record.toJson())))).get();
+        }
+    }
+
+    Summary apiFuzz() throws Exception {
         Summary summary = new Summary("api-fuzz");
         try (Faults faults = new Faults(stack, "api-fuzz")) {
-            RunningComponent api = api(faults, "existing-1");
+            // The processor runs, so that what the API accepts can be checked as stored; the existing
+            // profile comes through the log (a row put straight into the table has no history to update).
+            faults.processor("processor", Map.of());
+            publishExisting(faults, "existing-1");
+            RunningComponent api = faults.api("api", TestStack.freePort(), Map.of("API_TOKEN", TOKEN));
+            RawHttp probe = new RawHttp(api.port(), 15_000);
+            Await.until("existing-1 stored before the fuzzing", Duration.ofSeconds(60), () -> probe.request("GET",
+                    "/retrieve/existing-1", Map.of("Authorization", "Bearer " + TOKEN), null).status() == 200);
             long pid = faults.pid("api");
             long rssBefore = faults.rssKiB("api");
             ApiFuzzer.Result result = new ApiFuzzer(api.port(), TOKEN, "existing-1", seed).run(scale.fuzzPerRoute());
@@ -108,9 +125,20 @@ public final class Hostile {
             if (faults.pid("api") != pid || Scenarios.status(api.url() + "/health") != 200) {
                 summary.fail("the API is not the same healthy process after the fuzzing");
             }
+            // A 2xx means stored: every accepted write retrievable (and matchable) within 10 s, or deleted.
+            StateCheck state = new StateCheck(faults.config);
+            AcceptedWrites.Outcome stored = result.accepted.await(new RawHttp(api.port(), 15_000), TOKEN,
+                    () -> state.readStored().projections(), ACCEPTED_WITHIN);
+            summary.acknowledged = stored.accepted();
+            summary.lost = stored.lost();
+            summary.notes.add(stored.describe() + " (within " + ACCEPTED_WITHIN.toSeconds() + " s)");
+            stored.examples().forEach(example -> summary.fail("a 2xx not stored: " + example));
         }
         return summary;
     }
+
+    /** How long an accepted write may take to be retrievable and matchable (the promise the fuzzers check). */
+    static final Duration ACCEPTED_WITHIN = Duration.ofSeconds(10);
 
     // ------------------------------------------------------------------ legacy-fuzz
 
