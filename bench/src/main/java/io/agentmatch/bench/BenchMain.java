@@ -40,10 +40,20 @@ public final class BenchMain {
         Results results = new Results();
         results.info("started", stamp);
         results.info("command", "./pipeline bench " + String.join(" ", args));
-        results.info("options", Map.of("stages", options.stages(), "quick", options.quick(), "profiles", options.profiles(),
-                "events", options.events(), "duration_s", options.duration().toSeconds(),
-                "match_duration_s", options.matchDuration().toSeconds(), "connections", options.connections(),
-                "probes", options.probes()));
+        Map<String, Object> given = new LinkedHashMap<>();
+        given.put("stages", options.stages());
+        given.put("quick", options.quick());
+        given.put("profiles", options.profiles());
+        given.put("events", options.events());
+        given.put("duration_s", options.duration().toSeconds());
+        given.put("match_duration_s", options.matchDuration().toSeconds());
+        given.put("connections", options.connections());
+        given.put("probes", options.probes());
+        given.put("rate", options.rate());
+        given.put("sustained_duration_s", options.sustainedDuration().toSeconds());
+        given.put("sustained_warmup_s", options.sustainedWarmup().toSeconds());
+        given.put("search", options.search());
+        results.info("options", given);
         results.info("machine", machine());
         long started = System.nanoTime();
         int code = 0;

@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -23,6 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * ({@link ProfileItems#versionedPut}, a PutItem under the version condition) for each item, into an
  * empty table as the processor's are, from one async client with as many calls in flight as the
  * processor keeps (DYNAMODB_MAX_IN_FLIGHT per task, one task per partition of the profile topic).
+ * The target's bound is the async client's rate ({@link #rate}), as measured before the processor
+ * moved to the synchronous client; {@link #rateSync} is reported beside it.
  */
 public final class RawConditionalPuts {
     /** The processor's per-task in-flight bound, from its /metrics. */
@@ -80,6 +83,35 @@ public final class RawConditionalPuts {
                 throw new IllegalStateException("raw conditional PutItem failed: " + failure.get(), failure.get());
             }
             return items.size() / seconds;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /**
+     * The same writes through the synchronous client, {@code concurrency} threads each with one call in
+     * flight (as the processor makes them since issue 18); items/s. Reported next to {@link #rate}, which
+     * stays the target's bound.
+     */
+    public static double rateSync(PipelineConfig config, List<ProfileRecord> profiles, int concurrency) throws Exception {
+        List<Map<String, AttributeValue>> items = profiles.stream().map(p -> ProfileItems.toItem(p, 1L, "migration")).toList();
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        try (DynamoDbClient dynamo = DynamoClients.of(config, "bench").sync(Duration.ofSeconds(30), concurrency)) {
+            long start = System.nanoTime();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < concurrency; t++) {
+                workers.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < items.size(); i = next.getAndIncrement()) {
+                        dynamo.putItem(ProfileItems.versionedPut(config.profileTable(), items.get(i)));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : workers) {
+                f.get();
+            }
+            return items.size() / ((System.nanoTime() - start) / 1e9);
         } finally {
             pool.shutdown();
         }

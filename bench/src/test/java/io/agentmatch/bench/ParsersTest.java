@@ -79,4 +79,20 @@ class ParsersTest {
         assertEquals(Duration.ofMinutes(2), one.duration());
         assertEquals(Duration.ofMillis(500), BenchOptions.duration("500ms"));
     }
+
+    @Test
+    void sustainedOptionsDefaultToHalfTheModelRateAndTwoMinutes() {
+        BenchOptions defaults = BenchOptions.parse(new String[] {"sustained"}, java.nio.file.Path.of("/repo"));
+        assertEquals(java.util.List.of("sustained"), defaults.stages());
+        assertEquals(null, defaults.rate());
+        assertEquals(Duration.ofSeconds(120), defaults.sustainedDuration());
+        assertEquals(Duration.ofSeconds(60), defaults.sustainedWarmup());
+        assertEquals(false, defaults.search());
+        BenchOptions given = BenchOptions.parse(new String[] {"sustained", "--rate", "150", "--duration", "30s", "--warmup", "10s",
+                "--search"}, java.nio.file.Path.of("/repo"));
+        assertEquals(150.0, given.rate());
+        assertEquals(Duration.ofSeconds(30), given.sustainedDuration());
+        assertEquals(Duration.ofSeconds(10), given.sustainedWarmup());
+        assertEquals(true, given.search());
+    }
 }

@@ -71,4 +71,9 @@ public final class CachingEmbedder implements Embedder {
             return misses;
         }
     }
+
+    @Override
+    public void onEveryWorker(Runnable action) {
+        delegate.onEveryWorker(action);
+    }
 }

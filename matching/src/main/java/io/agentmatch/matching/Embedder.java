@@ -25,6 +25,15 @@ public interface Embedder {
         }
     }
 
+    /**
+     * Runs {@code action} once on each of the implementation's own inference threads, before they
+     * embed anything more (to give them a property of their own, e.g. a lower OS priority); returns
+     * when all have run it. An embedder without threads of its own (it embeds on the caller's thread)
+     * does nothing.
+     */
+    default void onEveryWorker(Runnable action) {
+    }
+
     /** Identifies the model; part of {@link MatchText#hash}, so a model change re-embeds everything. */
     String modelName();
 

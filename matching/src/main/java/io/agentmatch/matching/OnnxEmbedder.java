@@ -148,6 +148,34 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
                 .thenApply(done -> vectors.stream().map(CompletableFuture::join).toList());
     }
 
+    /**
+     * One task per worker, each holding its worker until all have started: a fixed pool of
+     * {@code parallelism} threads then runs exactly one on each.
+     */
+    @Override
+    public void onEveryWorker(Runnable action) {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(parallelism);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int i = 0; i < parallelism; i++) {
+            tasks.add(workers.submit(() -> {
+                started.countDown();
+                started.await();
+                action.run();
+                return null;
+            }));
+        }
+        try {
+            for (Future<?> task : tasks) {
+                task.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while configuring the model's threads", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
+    }
+
     @Override
     public String modelName() {
         return variant.modelName();

@@ -15,6 +15,7 @@ import io.agentmatch.processor.health.ConsumerLag;
 import io.agentmatch.processor.health.HealthServer;
 import io.agentmatch.processor.health.ProcessorMetrics;
 import io.agentmatch.processor.persist.PersistTopology;
+import io.agentmatch.processor.project.ModelPriority;
 import io.agentmatch.processor.project.ProjectTopology;
 import io.agentmatch.processor.state.BoundedRocksDb;
 import io.agentmatch.processor.state.RocksDbMemory;
@@ -94,7 +95,9 @@ public final class ProcessorApp implements AutoCloseable {
                     // The projection table restores from its own topic instead of a changelog copy.
                     .require(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE)
                     .properties();
-            Topology projectTopology = ProjectTopology.build(topics, embedder != null ? embedder : Embedders.fromEnv(), metrics,
+            Embedder model = embedder != null ? embedder : Embedders.fromEnv();
+            ModelPriority.lower(model, settings.projectorNice());
+            Topology projectTopology = ProjectTopology.build(topics, model, metrics,
                     settings.embeddingBatchSize(), settings.embeddingFlushInterval(), projectProps, tracing);
             projector = start("projector", projectTopology, projectProps);
         } else {

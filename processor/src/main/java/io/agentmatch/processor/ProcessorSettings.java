@@ -20,14 +20,15 @@ import java.util.stream.Stream;
  * @param projectorCommitInterval how often the projector commits (each commit is a Kafka
  *                            transaction: CPU the model then lacks; projections become matchable at
  *                            the commit)
- * @param healthHost          address of /health, /ready and /metrics (127.0.0.1; 0.0.0.0 in the images, for probes)
+* @param healthHost          address of /health, /ready and /metrics (127.0.0.1; 0.0.0.0 in the images, for probes)
  * @param rocksDb             the native memory all RocksDB stores share
  * @param shutdownTimeout     how long a stop (SIGTERM) may take to commit and close both applications
+ * @param projectorNice       the nice value of the model's threads (0: the same priority as the rest)
  */
 public record ProcessorSettings(Path stateDir, int streamThreads, int healthPort, PersistSettings persist,
                                 int embeddingBatchSize, Duration embeddingFlushInterval, boolean projections,
                                 Duration projectorCommitInterval, String healthHost, RocksDbMemory rocksDb,
-                                Duration shutdownTimeout) {
+                                Duration shutdownTimeout, int projectorNice) {
 
     public static final Setting<Path> PROCESSOR_STATE_DIR = Setting.path("PROCESSOR_STATE_DIR",
             System.getProperty("java.io.tmpdir") + "/agentmatch-processor", "Kafka Streams state (RocksDB stores) of this instance");
@@ -46,19 +47,21 @@ public record ProcessorSettings(Path stateDir, int streamThreads, int healthPort
             "run the projector (the model) in this process; false: persist only");
     public static final Setting<Duration> PROJECTOR_COMMIT_INTERVAL_MS = Setting.millis("PROJECTOR_COMMIT_INTERVAL_MS", 100, 1,
             "how often the projector commits: new projections become matchable at the commit");
+    public static final Setting<Integer> PROJECTOR_NICE = Setting.integer("PROJECTOR_NICE", 10, 0, 19,
+            "nice value of the model's threads (Linux): on a busy host the persister goes first; 0: same priority");
 
     /** The processor's own settings (the model's are in {@code ModelSettings}, the shared ones in {@code PipelineConfig}). */
     public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.<Setting<?>>of(PROCESSOR_STATE_DIR,
             PROCESSOR_THREADS, PROCESSOR_HEALTH_HOST, PROCESSOR_HEALTH_PORT, EMBEDDING_BATCH_SIZE, EMBEDDING_FLUSH_INTERVAL_MS,
-            PROCESSOR_PROJECTIONS, PROJECTOR_COMMIT_INTERVAL_MS, PROCESSOR_SHUTDOWN_TIMEOUT_MS),
+            PROCESSOR_PROJECTIONS, PROJECTOR_COMMIT_INTERVAL_MS, PROJECTOR_NICE, PROCESSOR_SHUTDOWN_TIMEOUT_MS),
             Stream.concat(PersistSettings.SETTINGS.stream(), RocksDbMemory.SETTINGS.stream())).toList();
 
-    /** With the declared defaults for the health address, RocksDB's memory and the stop timeout (tests). */
+    /** With the declared defaults for the health address, RocksDB's memory, the stop timeout and the model's priority (tests). */
     public ProcessorSettings(Path stateDir, int streamThreads, int healthPort, PersistSettings persist, int embeddingBatchSize,
                              Duration embeddingFlushInterval, boolean projections, Duration projectorCommitInterval) {
         this(stateDir, streamThreads, healthPort, persist, embeddingBatchSize, embeddingFlushInterval, projections,
                 projectorCommitInterval, PROCESSOR_HEALTH_HOST.defaultText(), RocksDbMemory.DEFAULTS,
-                PROCESSOR_SHUTDOWN_TIMEOUT_MS.read(new Env(java.util.Map.of())));
+                PROCESSOR_SHUTDOWN_TIMEOUT_MS.read(new Env(java.util.Map.of())), PROJECTOR_NICE.read(new Env(java.util.Map.of())));
     }
 
     public static ProcessorSettings fromEnv(Env env) {
@@ -73,16 +76,17 @@ public record ProcessorSettings(Path stateDir, int streamThreads, int healthPort
                 PROJECTOR_COMMIT_INTERVAL_MS.read(env),
                 PROCESSOR_HEALTH_HOST.read(env),
                 RocksDbMemory.fromEnv(env),
-                PROCESSOR_SHUTDOWN_TIMEOUT_MS.read(env));
+                PROCESSOR_SHUTDOWN_TIMEOUT_MS.read(env),
+                PROJECTOR_NICE.read(env));
     }
 
     public ProcessorSettings withStateDir(Path dir) {
         return new ProcessorSettings(dir, streamThreads, healthPort, persist, embeddingBatchSize, embeddingFlushInterval,
-                projections, projectorCommitInterval, healthHost, rocksDb, shutdownTimeout);
+                projections, projectorCommitInterval, healthHost, rocksDb, shutdownTimeout, projectorNice);
     }
 
     public ProcessorSettings withHealthPort(int port) {
         return new ProcessorSettings(stateDir, streamThreads, port, persist, embeddingBatchSize, embeddingFlushInterval,
-                projections, projectorCommitInterval, healthHost, rocksDb, shutdownTimeout);
+                projections, projectorCommitInterval, healthHost, rocksDb, shutdownTimeout, projectorNice);
     }
 }

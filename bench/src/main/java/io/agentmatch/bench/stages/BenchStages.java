@@ -29,6 +29,7 @@ public final class BenchStages {
         stages.put("freshness", new FreshnessStage(bench, run, pipeline));
         stages.put("match", new MatchStage(bench, run));
         stages.put("migrate", new MigrateStage(bench, run));
+        stages.put(SustainedStage.STAGE, new SustainedStage(bench, run));
         return stages;
     }
 }

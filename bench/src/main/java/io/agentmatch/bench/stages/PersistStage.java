@@ -73,10 +73,14 @@ public final class PersistStage implements Stage {
         cpu = new Proc.CpuWindow(bench.pids("dynalite")).start();
         double putRate = RawConditionalPuts.rate(rawPut, profiles, concurrency);
         Map<String, Double> putCpu = cpu.coresUsed();
+        PipelineConfig rawSync = bench.namespace("bench-rawput-sync");
+        double syncRate = RawConditionalPuts.rateSync(rawSync, profiles, concurrency);
 
         results.add(new Row("persist", "events -> DynamoDB items/s (processor)", t.steadyRate(), "items/s",
                 "raw conditional PutItem", putRate, ">= 80% of raw", t.steadyRate() >= 0.8 * putRate,
                 n + " events; " + Results.number(t.totalSeconds()) + " s from processor ready; " + concurrency + " in flight"));
+        results.add(new Row("persist", "events -> DynamoDB items/s vs raw conditional PutItem, sync client", t.steadyRate(),
+                "items/s", "raw conditional PutItem (sync)", syncRate, "", null, concurrency + " threads, one call each"));
         results.add(new Row("persist", "events -> DynamoDB items/s vs raw BatchWriteItem", t.steadyRate(), "items/s",
                 "raw BatchWriteItem", rawRate, "", null, "25-item batches, 4 in flight"));
         run.addCpuRows("persist", "during persist", used);

@@ -5,12 +5,10 @@ import io.agentmatch.bench.BenchProfiles;
 import io.agentmatch.bench.BenchStack;
 import io.agentmatch.bench.Proc;
 import io.agentmatch.bench.ProjectionCounter;
+import io.agentmatch.bench.RawModel;
 import io.agentmatch.bench.Results;
 import io.agentmatch.bench.Results.Row;
 import io.agentmatch.contract.config.PipelineConfig;
-import io.agentmatch.matching.Embedder;
-import io.agentmatch.matching.Embedders;
-import io.agentmatch.matching.MatchText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,18 +42,9 @@ public final class ProjectStage implements Stage {
         PipelineConfig cfg = pipeline.config();
         bench.stop("processor");
 
-        // The limit: the same model with the same threading (EMBEDDING_THREADS / ORT_INTRA_OP_THREADS from the
-        // environment, as the processor), on the same kind of texts, measured first, with the processor stopped
-        // (measured after the run, it ranged 551-700 profiles/s over four runs), warm (256 texts first), and
-        // saturated: one embedAll over all texts, so no worker waits at a batch boundary.
-        List<String> texts = BenchProfiles.records(Math.min(n, options.quick() ? 500 : 4000) + 256, 11).stream()
-                .map(p -> MatchText.of(p.data())).toList();
-        Embedder embedder = Embedders.fromEnv();
-        embedder.embedAll(texts.subList(0, 256));
-        texts = texts.subList(256, texts.size());
-        long start = System.nanoTime();
-        embedder.embedAll(texts);
-        double rawRate = texts.size() / ((System.nanoTime() - start) / 1e9);
+        // The limit: the raw model, measured first with the processor stopped (RawModel).
+        RawModel.Rate raw = RawModel.measure(Math.min(n, options.quick() ? 500 : 4000));
+        double rawRate = raw.profilesPerSecond();
 
         int port = bench.startProcessor("processor", cfg, Map.of());
         Proc.CpuWindow cpu = new Proc.CpuWindow(bench.pids("kafka", "processor")).start();
@@ -73,7 +62,7 @@ public final class ProjectStage implements Stage {
         // the processor after its first quarter; the rate from a cold start is the row after.
         results.add(new Row("project", "profiles embedded -> projections/s, warm (last 3/4 of N)", first.warmRate(), "profiles/s",
                 "raw model embedAll", rawRate, ">= 85% of raw", first.warmRate() >= 0.85 * rawRate,
-                n + " profiles; model " + embedder.modelName()));
+                n + " profiles; model " + raw.modelName()));
         results.add(new Row("project", "profiles embedded -> projections/s, from processor start (cold JVM)", first.steadyRate(),
                 "profiles/s", "raw model embedAll", rawRate, "", null,
                 Results.number(first.totalSeconds()) + " s from processor ready until the projection topic held all " + n));

@@ -109,11 +109,19 @@ public final class DynamoClients {
 
     /** For request paths (the API): fail fast, a few retries, answer the client within seconds. */
     public DynamoDbClient sync(Duration callTimeout) {
+        return sync(callTimeout, 64);
+    }
+
+    /**
+     * A synchronous client with up to {@code maxConnections} calls in flight (one per calling thread);
+     * the bench compares the processor with it (BENCHMARKS.md, issue 18).
+     */
+    public DynamoDbClient sync(Duration callTimeout, int maxConnections) {
         var builder = DynamoDbClient.builder()
                 .region(region.region())
                 .credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(64)
+                        .maxConnections(maxConnections)
                         .connectionTimeout(Duration.ofSeconds(1))
                         .socketTimeout(callTimeout))
                 .overrideConfiguration(overrides(callTimeout));
