@@ -56,6 +56,7 @@ public final class ApiWiring {
             LOG.info(clients.describe());
             EventPublisher publisher = new EventPublisher(clients, api.kafkaTimeout(), registry, tracing);
             closeables.add(publisher);
+            publisher.warmUp(List.of(config.topics().profileEvents(), config.topics().conversationEvents()), Duration.ofSeconds(10));
             Admin kafkaAdmin = clients.admin("readiness")
                     .tune(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000)
                     .tune(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 2000)

@@ -15,6 +15,7 @@ import io.agentmatch.contract.trace.Tracing;
 import io.opentelemetry.api.trace.SpanKind;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -210,6 +211,32 @@ public final class EventPublisher implements EventSink, AutoCloseable {
             LOG.warn("Kafka write failed ({}: {}); answering 503 until it recovers",
                     error.getClass().getSimpleName(), error.getMessage());
         }
+    }
+
+    /**
+     * Fetches the metadata of {@code topics} before the first request: otherwise the first writes
+     * wait for it within {@code max.block.ms} (2 s) and, on a busy host just after a start, answer
+     * 503 ("Kafka is unavailable") although Kafka is fine. Best effort, for at most {@code maxWait}:
+     * a broker that is not reachable yet is the readiness probe's to report.
+     *
+     * @return whether the metadata of every topic was fetched
+     */
+    public boolean warmUp(List<String> topics, Duration maxWait) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        for (String topic : topics) {
+            while (true) {
+                try {
+                    producer.partitionsFor(topic);
+                    break;
+                } catch (RuntimeException e) {
+                    if (System.nanoTime() >= deadline) {
+                        LOG.info("metadata of {} not fetched at start ({}); the first write fetches it", topic, e.getMessage());
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     public boolean isAvailable() {

@@ -140,4 +140,27 @@ class EventPublisherTest {
                 .contains("Kafka authorization failed"));
         assertNotStored(EventPublisher.notStored());
     }
+
+    @Test
+    void theTopicsMetadataIsFetchedBeforeTheFirstRequestAndAMissingBrokerNeverStopsTheStart() {
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        var counting = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized java.util.List<org.apache.kafka.common.PartitionInfo> partitionsFor(String topic) {
+                asked.add(topic);
+                return super.partitionsFor(topic);
+            }
+        };
+        EventPublisher warm = new EventPublisher(counting, new SimpleMeterRegistry());
+        assertTrue(warm.warmUp(java.util.List.of("profiles", "conversations"), java.time.Duration.ofSeconds(1)));
+        assertEquals(java.util.List.of("profiles", "conversations"), asked);
+
+        var unreachable = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized java.util.List<org.apache.kafka.common.PartitionInfo> partitionsFor(String topic) {
+                throw new org.apache.kafka.common.errors.TimeoutException("Topic profiles not present in metadata after 2000 ms.");
+            }
+        };
+        assertFalse(new EventPublisher(unreachable, new SimpleMeterRegistry()).warmUp(java.util.List.of("profiles"), java.time.Duration.ZERO));
+    }
 }
