@@ -28,7 +28,7 @@ public final class EventSchemas {
     public static final List<String> FILES = List.of("envelope.json", "profile-data.json", "record-key.json",
             "profile-created.v1.json", "profile-imported.v1.json", "profile-updated.v1.json", "profile-updated.v2.json",
             "profile-deleted.v1.json", "conversation-message-posted.v1.json", "profile-change.json", "match-projection.json",
-            "dead-letter-headers.json");
+            "dead-letter-headers.json", "trace-headers.json");
     private static final int MAX_REASON_CHARS = 600;
 
     private static final class Holder {
