@@ -33,7 +33,7 @@ public final class ProcessorMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = Meters.forComponent(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "processor");
     private final Timer dynamoWrites = Meters.latency("processor_dynamodb_write",
-            "the processor's DynamoDB writes (a BatchWriteItem or a conditional PutItem/DeleteItem), from its own view").register(registry);
+            "the processor's DynamoDB writes (a BatchWriteItem of messages or a conditional PutItem of a profile), from its own view").register(registry);
     private final Counter itemsWritten = Counter.builder("processor_dynamodb_items_written_total")
             .description("items DynamoDB accepted from the processor").register(registry);
     private final Counter superseded = Counter.builder("processor_dynamodb_writes_superseded_total")

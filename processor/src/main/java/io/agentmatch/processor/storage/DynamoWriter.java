@@ -72,9 +72,12 @@ public final class DynamoWriter implements ItemWriter, AutoCloseable {
     @Override
     public CompletableFuture<Outcome> writeOne(PendingWrite write) {
         long start = System.nanoTime();
-        CompletableFuture<?> call = onSender(() -> write.isVersioned()
-                ? dynamo.putItem(ProfileItems.versionedPut(profileTable, write.item()))
-                : dynamo.putItem(b -> b.tableName(conversationTable).item(write.item())));
+        if (!write.isVersioned()) {
+            // Messages always go as BatchWriteItem (a batch of one to isolate an invalid item): the
+            // processor's IAM policy grants exactly that on the conversation table.
+            throw new IllegalArgumentException("writeOne takes versioned profile writes, not " + write.kind());
+        }
+        CompletableFuture<?> call = onSender(() -> dynamo.putItem(ProfileItems.versionedPut(profileTable, write.item())));
         return call.handle((ok, error) -> {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             if (cause instanceof ConditionalCheckFailedException) {

@@ -22,8 +22,9 @@ public interface ItemWriter {
     }
 
     /**
-     * Writes one change: a profile write (put or tombstone) under the version condition, completing
-     * with SUPERSEDED when the item already holds a newer version; a message as is.
+     * Writes one profile change (put or tombstone) under the version condition, completing with
+     * SUPERSEDED when the item already holds a newer version. Messages never come here: they go by
+     * {@link #writeBatch}, a batch of one when an invalid item is being isolated.
      */
     CompletableFuture<Outcome> writeOne(PendingWrite write);
 }

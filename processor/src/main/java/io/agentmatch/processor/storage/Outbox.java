@@ -269,9 +269,13 @@ public final class Outbox {
             if (inFlightKeys.containsKey(key)) {
                 continue;
             }
-            if (write.isVersioned() || isolate.contains(key)) {
+            if (write.isVersioned()) {
                 send(List.of(write), () -> writer.writeOne(write).thenApply(outcome ->
                         new Done(Set.of(), outcome == ItemWriter.Outcome.SUPERSEDED ? 1 : 0)));
+                continue;
+            }
+            if (isolate.contains(key)) {
+                sendBatch(List.of(write)); // a batch of one: finds the item DynamoDB refused
                 continue;
             }
             batch.add(write);
