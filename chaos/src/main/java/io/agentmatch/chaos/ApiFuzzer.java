@@ -36,6 +36,9 @@ public final class ApiFuzzer {
         public int problemCount;
         public int nonJson4xxFromHttpParser;
         public final List<String> parserAnswers = new ArrayList<>();
+        /** The slowest exchange and what it was: a stall shows here even when the answer came in time. */
+        public long slowestMillis;
+        public String slowest = "";
         /** Every write answered 2xx: what must be stored afterwards. */
         final AcceptedWrites accepted = new AcceptedWrites();
 
@@ -74,10 +77,18 @@ public final class ApiFuzzer {
             return perRoute.values().stream().mapToInt(c -> c[0]).sum();
         }
 
+        void timed(String label, RawHttp.Response response) {
+            if (response.millis() > slowestMillis) {
+                slowestMillis = response.millis();
+                slowest = label + " -> " + response.status();
+            }
+        }
+
         public String describe() {
             StringBuilder out = new StringBuilder();
             perRoute.forEach((route, c) -> out.append(String.format("%s: %d requests (%d 2xx, %d 4xx, %d 5xx, %d no answer); ",
                     route, c[0], c[1], c[2], c[3], c[4])));
+            out.append(String.format("slowest answer %d ms (%s); ", slowestMillis, slowest));
             return out.toString();
         }
     }
@@ -146,6 +157,7 @@ public final class ApiFuzzer {
         RawHttp.Response response = http.request(method, target, headers, method.equals("DELETE") && kind != 7 && kind != 4
                 && random.nextBoolean() ? null : body);
         result.count(route, response.status());
+        result.timed(route + " [" + what + "] #" + index, response);
         judge(route + " [" + what + "] #" + index, response, result, true);
         result.accepted.answered(route, response.status(), response.text());
     }

@@ -53,7 +53,11 @@ public final class RawHttp {
         if (body != null) {
             all.writeBytes(body);
         }
-        return exchange(all.toByteArray(), true);
+        // A request framed by our own Content-Length ends where it says, and clients do not half-close
+        // after it (a server may take the early EOF for a client that went away, and drop the answer).
+        // Framing the caller chose (a lying Content-Length, a chunked body that never ends) needs the
+        // EOF to end at all.
+        return exchange(all.toByteArray(), hasLength);
     }
 
     /** Sends {@code bytes} exactly; {@code closeOutput} half-closes the socket after them. */
@@ -81,6 +85,7 @@ public final class RawHttp {
     static Response read(InputStream in, long start) throws IOException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
+        String ending = "closed by the server";
         try {
             int n;
             while ((n = in.read(chunk)) >= 0) {
@@ -89,10 +94,19 @@ public final class RawHttp {
                     break;
                 }
             }
-        } catch (SocketTimeoutException | java.net.SocketException e) {
-            // whatever arrived
+        } catch (SocketTimeoutException e) {
+            ending = "timed out";
+        } catch (java.net.SocketException e) {
+            ending = e.getMessage();
         }
-        return parse(buffer.toByteArray(), (System.nanoTime() - start) / 1_000_000);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        Response response = parse(buffer.toByteArray(), millis);
+        if (response.status() < 0 && buffer.size() == 0) {
+            // Nothing arrived: say how the exchange ended, so that a failure report tells a stall from a close.
+            return new Response(-1, Map.of(), (ending + " after " + millis + " ms, nothing received")
+                    .getBytes(StandardCharsets.UTF_8), millis);
+        }
+        return response;
     }
 
     private static int headerEnd(byte[] bytes) {
