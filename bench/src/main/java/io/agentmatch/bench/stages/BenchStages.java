@@ -25,10 +25,11 @@ public final class BenchStages {
         Map<String, Stage> stages = new LinkedHashMap<>();
         stages.put("ingest", new IngestStage(bench, run));
         stages.put("persist", persist);
-        stages.put("project", new ProjectStage(bench, run, pipeline, persist));
+        ProjectStage project = new ProjectStage(bench, run, pipeline, persist);
+        stages.put("project", project);
         stages.put("freshness", new FreshnessStage(bench, run, pipeline));
         stages.put("match", new MatchStage(bench, run));
-        stages.put("migrate", new MigrateStage(bench, run));
+        stages.put("migrate", new MigrateStage(bench, run, persist, project));
         stages.put(SustainedStage.STAGE, new SustainedStage(bench, run));
         return stages;
     }

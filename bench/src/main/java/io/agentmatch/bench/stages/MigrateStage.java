@@ -20,10 +20,15 @@ import java.util.Map;
 public final class MigrateStage implements Stage {
     private final BenchStack bench;
     private final BenchRun run;
+    private final PersistStage persist;
+    private final ProjectStage project;
 
-    MigrateStage(BenchStack bench, BenchRun run) {
+    /** {@code persist} and {@code project} give the raw rates the targets are ratios to, when they ran in this run. */
+    MigrateStage(BenchStack bench, BenchRun run, PersistStage persist, ProjectStage project) {
         this.bench = bench;
         this.run = run;
+        this.persist = persist;
+        this.project = project;
     }
 
     @Override
@@ -56,10 +61,20 @@ public final class MigrateStage implements Stage {
             Map<String, Double> used = cpu.coresUsed();
             results.add(new Row("migrate", String.format(Locale.ROOT, "migrate %,d profiles: migrator done", n), migrated, "s",
                     "", Double.NaN, "", null, "generate took " + Results.number(genSeconds) + " s (not counted)"));
-            results.add(new Row("migrate", "... all retrievable (table holds N)", retrievable, "s", "", Double.NaN, "", null,
-                    Results.number(n / retrievable) + " profiles/s end to end; persist " + Results.number(stored.steadyRate()) + " items/s"));
-            results.add(new Row("migrate", "... all matchable (projection topic holds N)", matchable, "s", "", Double.NaN, "", null,
-                    Results.number(n / matchable) + " profiles/s end to end"));
+            // Issue 18's bounds: N at the raw write rate (raw conditional PutItem, persist stage) and at the
+            // raw model rate (project stage), both measured in this run; not judged when those stages did not run.
+            double writeBound = n / persist.rawConditionalRate();
+            double modelBound = n / project.rawModelRate();
+            results.add(new Row("migrate", "... all retrievable (table holds N)", retrievable, "s",
+                    "N / raw conditional PutItem rate (s)", writeBound, "<= 1.25 x N / raw write rate",
+                    Double.isNaN(writeBound) ? null : retrievable <= 1.25 * writeBound,
+                    Results.number(n / retrievable) + " profiles/s end to end; persist " + Results.number(stored.steadyRate())
+                            + " items/s" + (Double.isNaN(writeBound) ? "; not judged: run persist in the same run" : "")));
+            results.add(new Row("migrate", "... all matchable (projection topic holds N)", matchable, "s",
+                    "N / raw model rate (s)", modelBound, "<= 1.4 x N / raw model rate",
+                    Double.isNaN(modelBound) ? null : matchable <= 1.4 * modelBound,
+                    Results.number(n / matchable) + " profiles/s end to end"
+                            + (Double.isNaN(modelBound) ? "; not judged: run project in the same run" : "")));
             run.addCpuRows("migrate", "during migrate", used);
         }
         for (String name : List.of("kafka", "dynalite", "processor-migrate")) {

@@ -37,6 +37,8 @@ public final class PersistStage implements Stage {
     private final BenchStack bench;
     private final BenchRun run;
     private final SharedPipeline pipeline;
+    /** Raw conditional PutItems/s at the processor's concurrency, once measured: the bound of a replay too. */
+    private double rawConditionalRate = Double.NaN;
 
     PersistStage(BenchStack bench, BenchRun run, SharedPipeline pipeline) {
         this.bench = bench;
@@ -72,6 +74,7 @@ public final class PersistStage implements Stage {
         PipelineConfig rawPut = bench.namespace("bench-rawput");
         cpu = new Proc.CpuWindow(bench.pids("dynalite")).start();
         double putRate = RawConditionalPuts.rate(rawPut, profiles, concurrency);
+        rawConditionalRate = putRate;
         Map<String, Double> putCpu = cpu.coresUsed();
         PipelineConfig rawSync = bench.namespace("bench-rawput-sync");
         double syncRate = RawConditionalPuts.rateSync(rawSync, profiles, concurrency);
@@ -86,6 +89,11 @@ public final class PersistStage implements Stage {
         run.addCpuRows("persist", "during persist", used);
         run.addCpuRows("persist", "during raw BatchWriteItem", rawCpu);
         run.addCpuRows("persist", "during raw conditional PutItem", putCpu);
+    }
+
+    /** The raw conditional PutItem rate this run measured (NaN before {@link #run()}). */
+    double rawConditionalRate() {
+        return rawConditionalRate;
     }
 
     /** BatchWriteItem of all {@code writes} in 25-item batches with {@code inFlight} threads; items/s. */

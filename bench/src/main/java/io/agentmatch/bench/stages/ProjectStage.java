@@ -23,12 +23,19 @@ public final class ProjectStage implements Stage {
     private final BenchRun run;
     private final SharedPipeline pipeline;
     private final PersistStage persist;
+    /** The raw model's profiles/s, once measured: the bound of a migration's matchable time too. */
+    private double rawModelRate = Double.NaN;
 
     ProjectStage(BenchStack bench, BenchRun run, SharedPipeline pipeline, PersistStage persist) {
         this.bench = bench;
         this.run = run;
         this.pipeline = pipeline;
         this.persist = persist;
+    }
+
+    /** The raw model rate this run measured (NaN before {@link #run()}). */
+    double rawModelRate() {
+        return rawModelRate;
     }
 
     @Override
@@ -45,6 +52,7 @@ public final class ProjectStage implements Stage {
         // The limit: the raw model, measured first with the processor stopped (RawModel).
         RawModel.Rate raw = RawModel.measure(Math.min(n, options.quick() ? 500 : 4000));
         double rawRate = raw.profilesPerSecond();
+        rawModelRate = rawRate;
 
         int port = bench.startProcessor("processor", cfg, Map.of());
         Proc.CpuWindow cpu = new Proc.CpuWindow(bench.pids("kafka", "processor")).start();
@@ -69,15 +77,24 @@ public final class ProjectStage implements Stage {
         run.addCpuRows("project", "during project", used);
 
         // Replay of unchanged profiles: ./pipeline replay's own procedure (stop, reset, wipe the state, start).
+        // It writes every item again (each conditional PutItem is written or refused as not newer) and
+        // computes no embedding: its bound is the raw conditional PutItem rate of the persist stage.
         port = bench.replay(cfg, run.runDir().resolve("replay.log"));
+        ProcessorCounters.Reached rewritten = ProcessorCounters.awaitSum("replay: " + n + " items written again", port,
+                List.of(ProcessorCounters.ITEMS_WRITTEN, ProcessorCounters.SUPERSEDED), n, Duration.ofMinutes(20));
         ProcessorCounters.Reached replay = ProcessorCounters.awaitSum("replay: " + n + " projections reused", port,
                 List.of(ProcessorCounters.EMBEDDED, ProcessorCounters.REUSED), n, Duration.ofMinutes(20));
         double computed = BenchStack.metric(port, ProcessorCounters.EMBEDDED);
+        double rawPuts = persist.rawConditionalRate();
+        double replayRate = rewritten.steadyRate();
+        results.add(new Row("project", "replay: items written again/s (written or refused as not newer)", replayRate,
+                "items/s", "raw conditional PutItem", rawPuts, ">= 80% of raw", replayRate >= 0.8 * rawPuts,
+                Results.number(rewritten.totalSeconds()) + " s for " + n + " items; all matchable again after "
+                        + Results.number(replay.totalSeconds()) + " s"));
         double speedup = first.totalSeconds() / replay.totalSeconds();
-        results.add(new Row("project", "replay of unchanged profiles: speed-up", speedup, "x", "", Double.NaN,
-                ">= 20x faster", speedup >= 20,
-                Results.number(replay.totalSeconds()) + " s vs " + Results.number(first.totalSeconds()) + " s first pass; "
-                        + (long) computed + " embeddings computed during replay"));
+        results.add(new Row("project", "replay of unchanged profiles vs the first pass", speedup, "x", "", Double.NaN,
+                "", null, Results.number(replay.totalSeconds()) + " s vs " + Results.number(first.totalSeconds())
+                        + " s first pass (the old 20x target, retired by issue 18: it compared against the model)"));
         results.add(new Row("project", "replay: embeddings computed", computed, "embeddings", "", Double.NaN,
                 "0 (no model time)", computed == 0, ""));
         pipeline.processorRestarted(port);
