@@ -25,14 +25,16 @@ import java.util.concurrent.locks.LockSupport;
  * probes (about {@value #PROBES_PER_SECOND} a second), each with a unique job and description, is
  * polled from the same due time until {@code GET /retrieve/<id>} finds it and until {@code POST /match}
  * (its description, its job as filter) finds it. Each poll waits an eighth of the time elapsed since
- * the due time (10-100 ms for retrieve, 25-250 ms for match), so a latency is known to within about
+ * the due time (10-100 ms for retrieve, 25-1,000 ms for match), so a latency is known to within about
  * 12% and a slow probe does not flood the API: each poll is a request the API also answers (polling
- * every 10 ms, 5 probes a second cost the API more CPU than 30 stores a second).
+ * every 10 ms, 5 probes a second cost the API more CPU than 30 stores a second), and each {@code /match}
+ * embeds its description with the model the projector needs: with a 250 ms ceiling, 30 probes waiting
+ * 15 s asked ~120 embeddings a second, a third of a core taken from the projector they were waiting for.
  */
 public final class OpenLoop implements AutoCloseable {
     static final int PROBES_PER_SECOND = 2;
     private static final long[] RETRIEVE_POLL_MS = {10, 100};
-    private static final long[] MATCH_POLL_MS = {25, 250};
+    private static final long[] MATCH_POLL_MS = {25, 1000};
     /** A probe not visible by then is counted as not visible (and at this latency in the percentiles). */
     static final Duration PROBE_DEADLINE = Duration.ofSeconds(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
