@@ -24,11 +24,14 @@ import java.util.stream.Stream;
  * @param rocksDb             the native memory all RocksDB stores share
  * @param shutdownTimeout     how long a stop (SIGTERM) may take to commit and close both applications
  * @param projectorNice       the nice value of the model's threads (0: the same priority as the rest)
+ * @param persisterCommitInterval how often the persister commits (each commit is a Kafka transaction
+ *                            per task; DynamoDB writes do not wait for it, the projector's
+ *                            read_committed view of the changes does)
  */
 public record ProcessorSettings(Path stateDir, int streamThreads, int healthPort, PersistSettings persist,
                                 int embeddingBatchSize, Duration embeddingFlushInterval, boolean projections,
                                 Duration projectorCommitInterval, String healthHost, RocksDbMemory rocksDb,
-                                Duration shutdownTimeout, int projectorNice) {
+                                Duration shutdownTimeout, int projectorNice, Duration persisterCommitInterval) {
 
     public static final Setting<Path> PROCESSOR_STATE_DIR = Setting.path("PROCESSOR_STATE_DIR",
             System.getProperty("java.io.tmpdir") + "/agentmatch-processor", "Kafka Streams state (RocksDB stores) of this instance");
@@ -47,13 +50,16 @@ public record ProcessorSettings(Path stateDir, int streamThreads, int healthPort
             "run the projector (the model) in this process; false: persist only");
     public static final Setting<Duration> PROJECTOR_COMMIT_INTERVAL_MS = Setting.millis("PROJECTOR_COMMIT_INTERVAL_MS", 100, 1,
             "how often the projector commits: new projections become matchable at the commit");
+    public static final Setting<Duration> PERSISTER_COMMIT_INTERVAL_MS = Setting.millis("PERSISTER_COMMIT_INTERVAL_MS", 100, 1,
+            "how often the persister commits: its changes reach the projector at the commit (DynamoDB writes do not wait for it)");
     public static final Setting<Integer> PROJECTOR_NICE = Setting.integer("PROJECTOR_NICE", 10, 0, 19,
             "nice value of the model's threads (Linux): on a busy host the persister goes first; 0: same priority");
 
     /** The processor's own settings (the model's are in {@code ModelSettings}, the shared ones in {@code PipelineConfig}). */
     public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.<Setting<?>>of(PROCESSOR_STATE_DIR,
             PROCESSOR_THREADS, PROCESSOR_HEALTH_HOST, PROCESSOR_HEALTH_PORT, EMBEDDING_BATCH_SIZE, EMBEDDING_FLUSH_INTERVAL_MS,
-            PROCESSOR_PROJECTIONS, PROJECTOR_COMMIT_INTERVAL_MS, PROJECTOR_NICE, PROCESSOR_SHUTDOWN_TIMEOUT_MS),
+            PROCESSOR_PROJECTIONS, PERSISTER_COMMIT_INTERVAL_MS, PROJECTOR_COMMIT_INTERVAL_MS, PROJECTOR_NICE,
+            PROCESSOR_SHUTDOWN_TIMEOUT_MS),
             Stream.concat(PersistSettings.SETTINGS.stream(), RocksDbMemory.SETTINGS.stream())).toList();
 
     /** With the declared defaults for the health address, RocksDB's memory, the stop timeout and the model's priority (tests). */
@@ -61,7 +67,8 @@ public record ProcessorSettings(Path stateDir, int streamThreads, int healthPort
                              Duration embeddingFlushInterval, boolean projections, Duration projectorCommitInterval) {
         this(stateDir, streamThreads, healthPort, persist, embeddingBatchSize, embeddingFlushInterval, projections,
                 projectorCommitInterval, PROCESSOR_HEALTH_HOST.defaultText(), RocksDbMemory.DEFAULTS,
-                PROCESSOR_SHUTDOWN_TIMEOUT_MS.read(new Env(java.util.Map.of())), PROJECTOR_NICE.read(new Env(java.util.Map.of())));
+                PROCESSOR_SHUTDOWN_TIMEOUT_MS.read(new Env(java.util.Map.of())), PROJECTOR_NICE.read(new Env(java.util.Map.of())),
+                PERSISTER_COMMIT_INTERVAL_MS.read(new Env(java.util.Map.of())));
     }
 
     public static ProcessorSettings fromEnv(Env env) {
@@ -77,16 +84,17 @@ public record ProcessorSettings(Path stateDir, int streamThreads, int healthPort
                 PROCESSOR_HEALTH_HOST.read(env),
                 RocksDbMemory.fromEnv(env),
                 PROCESSOR_SHUTDOWN_TIMEOUT_MS.read(env),
-                PROJECTOR_NICE.read(env));
+                PROJECTOR_NICE.read(env),
+                PERSISTER_COMMIT_INTERVAL_MS.read(env));
     }
 
     public ProcessorSettings withStateDir(Path dir) {
         return new ProcessorSettings(dir, streamThreads, healthPort, persist, embeddingBatchSize, embeddingFlushInterval,
-                projections, projectorCommitInterval, healthHost, rocksDb, shutdownTimeout, projectorNice);
+                projections, projectorCommitInterval, healthHost, rocksDb, shutdownTimeout, projectorNice, persisterCommitInterval);
     }
 
     public ProcessorSettings withHealthPort(int port) {
         return new ProcessorSettings(stateDir, streamThreads, port, persist, embeddingBatchSize, embeddingFlushInterval,
-                projections, projectorCommitInterval, healthHost, rocksDb, shutdownTimeout, projectorNice);
+                projections, projectorCommitInterval, healthHost, rocksDb, shutdownTimeout, projectorNice, persisterCommitInterval);
     }
 }
