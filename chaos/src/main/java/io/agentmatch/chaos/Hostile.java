@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -32,7 +30,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * (authentication on every route, export path containment, body limits, no internals in answers).
  */
 public final class Hostile {
-    private static final Logger LOG = LoggerFactory.getLogger(Hostile.class);
     public static final String TOKEN = "chaos-token-3f9a0c";
     public static final List<String> SCENARIOS = List.of("api-fuzz", "legacy-fuzz", "security");
 
@@ -47,22 +44,12 @@ public final class Hostile {
     }
 
     public Summary run(String scenario) {
-        long start = System.nanoTime();
-        Summary summary;
-        try {
-            summary = switch (scenario) {
-                case "api-fuzz" -> apiFuzz();
-                case "legacy-fuzz" -> legacyFuzz();
-                case "security" -> security();
-                default -> throw new IllegalArgumentException("unknown scenario " + scenario);
-            };
-        } catch (Exception | AssertionError e) {
-            LOG.error("{} could not run to the end", scenario, e);
-            summary = new Summary(scenario);
-            summary.fail("aborted: " + e);
-        }
-        summary.durationMs = (System.nanoTime() - start) / 1_000_000;
-        return summary;
+        return Summary.timed(scenario, () -> switch (scenario) {
+            case "api-fuzz" -> apiFuzz();
+            case "legacy-fuzz" -> legacyFuzz();
+            case "security" -> security();
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        });
     }
 
     /** An API with authentication on, and one stored profile so that PUT/DELETE reach their bodies. */

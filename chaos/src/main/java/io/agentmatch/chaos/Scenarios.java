@@ -53,24 +53,14 @@ public final class Scenarios {
     }
 
     public Summary run(String scenario) {
-        long start = System.nanoTime();
-        Summary summary;
-        try {
-            summary = switch (scenario) {
-                case "processor-kill" -> processorKill();
-                case "api-kill" -> apiKill();
-                case "kafka-restart" -> kafkaRestart();
-                case "dynalite-outage" -> dynaliteOutage();
-                case "rebalance" -> rebalance();
-                default -> throw new IllegalArgumentException("unknown scenario " + scenario);
-            };
-        } catch (Exception | AssertionError e) {
-            LOG.error("{} could not run to the end", scenario, e);
-            summary = new Summary(scenario);
-            summary.fail("aborted: " + e);
-        }
-        summary.durationMs = (System.nanoTime() - start) / 1_000_000;
-        return summary;
+        return Summary.timed(scenario, () -> switch (scenario) {
+            case "processor-kill" -> processorKill();
+            case "api-kill" -> apiKill();
+            case "kafka-restart" -> kafkaRestart();
+            case "dynalite-outage" -> dynaliteOutage();
+            case "rebalance" -> rebalance();
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        });
     }
 
     private Duration convergeTimeout() {

@@ -2,9 +2,37 @@ package io.agentmatch.chaos;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The outcome of one scenario: what was injected, what was acknowledged, and every invariant broken. */
 public final class Summary {
+    private static final Logger LOG = LoggerFactory.getLogger(Summary.class);
+
+    /** A scenario's body: its summary, or an exception when it could not run to the end. */
+    @FunctionalInterface
+    public interface Body {
+        Summary run() throws Exception;
+    }
+
+    /**
+     * Runs one scenario and times it. A scenario that throws (or fails an assertion) is a failed
+     * summary saying so, never an exception: the other scenarios still run and the report is whole.
+     */
+    public static Summary timed(String scenario, Body body) {
+        long start = System.nanoTime();
+        Summary summary;
+        try {
+            summary = body.run();
+        } catch (Exception | AssertionError e) {
+            LOG.error("{} could not run to the end", scenario, e);
+            summary = new Summary(scenario);
+            summary.fail("aborted: " + e);
+        }
+        summary.durationMs = (System.nanoTime() - start) / 1_000_000;
+        return summary;
+    }
+
     public final String scenario;
     public int faults;
     public long acknowledged;
