@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * docs/asyncapi.yaml is a well-formed AsyncAPI 3.0 document whose every reference resolves and whose
  * every channel carries messages with a schema; every schema file is a valid draft 2020-12 schema.
- * (The document against AsyncAPI's own JSON Schema: conformance's AsyncApiSpecificationTest.)
+ * (The document against AsyncAPI's own JSON Schema: AsyncApiSpecificationTest.)
  */
 class AsyncApiDocumentTest {
     private static final JsonNode DOCUMENT = ContractDocument.asyncApi();
