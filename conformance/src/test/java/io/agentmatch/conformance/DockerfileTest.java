@@ -125,6 +125,8 @@ class DockerfileTest {
             image.settings().validate(new Env(env));
             String jvm = env.get("JAVA_TOOL_OPTIONS");
             assertTrue(jvm.contains("-XX:MaxRAMPercentage=") && jvm.contains("-XX:+ExitOnOutOfMemoryError"), jvm);
+            // The processor runs C1 only, as the local stack does (BENCHMARKS.md, "Where the processor's CPU goes").
+            assertEquals(image.module().equals("processor"), jvm.contains("-XX:TieredStopAtLevel=1"), image.module() + ": " + jvm);
         }
     }
 

@@ -18,8 +18,9 @@ public final class StackSettings {
             KafkaSecurity.PLAINTEXT, "the local broker's client listener: plaintext, or sasl_ssl (SCRAM-SHA-512 over TLS, ACLs,"
                     + " one principal per component, client files in <home>/kafka-clients; docs/LOCAL_STACK.md)");
     public static final Setting<Integer> DYNAMODB_PORT = Setting.port("DYNAMODB_PORT", 8000, "the local dynalite's port");
-    public static final Setting<String> PROCESSOR_JAVA_OPTS = Setting.text("PROCESSOR_JAVA_OPTS", "-Xmx768m",
-            "JVM options of the processors the stack starts");
+    public static final Setting<String> PROCESSOR_JAVA_OPTS = Setting.text("PROCESSOR_JAVA_OPTS",
+            "-Xmx768m -XX:TieredStopAtLevel=1", "JVM options of the processors the stack starts (C1 only: BENCHMARKS.md,"
+                    + " \"Where the processor's CPU goes at 100/s\")");
     public static final Setting<String> API_JAVA_OPTS = Setting.text("API_JAVA_OPTS",
             "-Xmx600m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=75",
             "JVM options of the APIs the stack starts");
