@@ -3,7 +3,7 @@ package io.agentmatch.bench;
 import io.agentmatch.bench.stages.BenchRun;
 import io.agentmatch.bench.stages.BenchStages;
 import io.agentmatch.bench.stages.Stage;
-import io.agentmatch.localstack.LocalStack;
+import io.agentmatch.localstack.PipelineStack;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ public final class BenchMain {
             System.out.print(BenchOptions.USAGE);
             return;
         }
-        Path repo = LocalStack.findRepoRoot();
+        Path repo = PipelineStack.findRepoRoot();
         BenchOptions options;
         try {
             options = BenchOptions.parse(args, repo);

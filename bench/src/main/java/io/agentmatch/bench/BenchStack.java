@@ -4,7 +4,7 @@ import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.localstack.Await;
 import io.agentmatch.localstack.ComponentSpec;
 import io.agentmatch.localstack.FileTrees;
-import io.agentmatch.localstack.LocalStack;
+import io.agentmatch.localstack.PipelineStack;
 import io.agentmatch.localstack.StackReplay;
 import io.agentmatch.localstack.Readiness;
 import io.agentmatch.localstack.StackState;
@@ -38,10 +38,10 @@ import org.apache.kafka.common.TopicPartition;
 public final class BenchStack implements AutoCloseable {
     public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final LocalStack stack;
+    private final PipelineStack stack;
     private final Admin admin;
 
-    private BenchStack(LocalStack stack, Admin admin) {
+    private BenchStack(PipelineStack stack, Admin admin) {
         this.stack = stack;
         this.admin = admin;
     }
@@ -51,18 +51,18 @@ public final class BenchStack implements AutoCloseable {
 
     static BenchStack start(Path repo, Path home) {
         lockHome(home);
-        LocalStack stack = new LocalStack(repo, home);
+        PipelineStack stack = new PipelineStack(repo, home);
         if (stack.recordedState() != null) {
             stack.down();
         }
         FileTrees.delete(home);
-        Map<String, String> env = LocalStack.systemEnvironment();
+        Map<String, String> env = PipelineStack.systemEnvironment();
         // Never the developer's ports: any of these the caller did not set is a free port.
         for (String port : List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "DYNAMODB_PORT", "API_PORT", "PROCESSOR_HEALTH_PORT")) {
             env.remove(port);
         }
-        stack.configure(env, LocalStack.PortPolicy.FREE);
-        stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
+        stack.configure(env, PipelineStack.PortPolicy.FREE);
+        stack.startInfrastructure(PipelineStack.INFRA_TIMEOUT);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::down, "bench-stack-down"));
         return new BenchStack(stack, Readiness.admin(stack.state().kafkaConnection(), 10_000));
     }
@@ -94,7 +94,7 @@ public final class BenchStack implements AutoCloseable {
     /** A fresh namespace: own topics, tables and processor group, provisioned. */
     public PipelineConfig namespace(String name) {
         PipelineConfig config = state().pipelineConfig(Map.of()).isolated(name);
-        LocalStack.provision(config, Duration.ofSeconds(60));
+        PipelineStack.provision(config, Duration.ofSeconds(60));
         return config;
     }
 
@@ -104,17 +104,17 @@ public final class BenchStack implements AutoCloseable {
 
     /** Starts a processor instance on {@code config} and waits for /health; returns its health port. */
     public int startProcessor(String name, PipelineConfig config, Map<String, String> extraEnv) {
-        int port = LocalStack.freePort();
+        int port = PipelineStack.freePort();
         stack.stop(name);
         ComponentSpec spec = stack.specs().processor(name, config, port, extraEnv);
         stack.start(spec);
-        stack.awaitReady(name, LocalStack.APP_TIMEOUT);
+        stack.awaitReady(name, PipelineStack.APP_TIMEOUT);
         return port;
     }
 
     /** Starts an API instance on {@code config} and waits for /ready (match index loaded); returns its port. */
     public int startApi(String name, PipelineConfig config, Map<String, String> extraEnv) {
-        int port = LocalStack.freePort();
+        int port = PipelineStack.freePort();
         stack.stop(name);
         ComponentSpec spec = stack.specs().api(name, config, port, extraEnv);
         stack.start(spec);

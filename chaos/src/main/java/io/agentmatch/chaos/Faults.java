@@ -64,7 +64,7 @@ public final class Faults implements AutoCloseable {
      */
     public Process startMigrator(String... args) throws IOException {
         LOG.info("migrator {}", String.join(" ", args));
-        return stack.localStack().specs().migrator(config, List.of(args)).start();
+        return stack.pipelineStack().specs().migrator(config, List.of(args)).start();
     }
 
     /** Runs the migrator program to its end; returns its exit code, or -1 when it had not ended after {@link #MIGRATOR_TIMEOUT}. */
@@ -85,15 +85,15 @@ public final class Faults implements AutoCloseable {
     /** kill -9, then start again with the same spec (port, state directory) and wait until it is ready. */
     public void killAndRestart(String role) {
         String name = name(role);
-        long pid = stack.localStack().pid(name).orElse(-1);
+        long pid = stack.pipelineStack().pid(name).orElse(-1);
         stack.kill(name);
         LOG.info("kill -9 {} (pid {})", name, pid);
         stack.start(name);
-        LOG.info("{} restarted (pid {})", name, stack.localStack().pid(name).orElse(-1));
+        LOG.info("{} restarted (pid {})", name, stack.pipelineStack().pid(name).orElse(-1));
     }
 
     public long pid(String role) {
-        return stack.localStack().pid(name(role)).orElse(-1);
+        return stack.pipelineStack().pid(name(role)).orElse(-1);
     }
 
     public boolean running(String role) {

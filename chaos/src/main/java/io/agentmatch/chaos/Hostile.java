@@ -290,7 +290,7 @@ public final class Hostile {
     }
 
     private static int portOf(Faults faults) {
-        return faults.stack.localStack().state().components().get(faults.name("api")).port();
+        return faults.stack.pipelineStack().state().components().get(faults.name("api")).port();
     }
 
     /** Events with hostile ids published straight to the topics: export writes nothing outside its folder. */

@@ -84,7 +84,7 @@ public final class Scenarios {
     }
 
     private boolean healthy(Faults faults, String role) {
-        var spec = faults.stack.localStack().state().components().get(faults.name(role));
+        var spec = faults.stack.pipelineStack().state().components().get(faults.name(role));
         return spec != null && status(spec.readyUrl()) == 200;
     }
 

@@ -14,7 +14,7 @@ import io.agentmatch.contract.kafka.KafkaConnection;
 import io.agentmatch.localstack.Await;
 import io.agentmatch.localstack.ComponentAcls;
 import io.agentmatch.localstack.ComponentSpec;
-import io.agentmatch.localstack.LocalStack;
+import io.agentmatch.localstack.PipelineStack;
 import io.agentmatch.localstack.Readiness;
 import io.agentmatch.localstack.SecureBroker;
 import io.agentmatch.localstack.StackState;
@@ -78,9 +78,9 @@ class SecureStackIT {
 
     @BeforeAll
     static void startSecuredStackWithProcessorAndApi() {
-        stack = TestStack.dedicated(LocalStack.findRepoRoot().resolve(".pipeline-test-secure"),
+        stack = TestStack.dedicated(PipelineStack.findRepoRoot().resolve(".pipeline-test-secure"),
                 Map.of("LOCAL_KAFKA_SECURITY", "sasl_ssl"));
-        state = stack.localStack().state();
+        state = stack.pipelineStack().state();
         assertTrue(state.secured());
         config = stack.config(); // the default names, created by the admin principal, component ACLs granted
         lap("secured Kafka + dynalite up, topics and ACLs in place");
@@ -111,7 +111,7 @@ class SecureStackIT {
             ComponentSpec spec = state().components().get(name);
             assertEquals(state.kafkaClientFile(name).toString(), spec.env().get("KAFKA_CONFIG_FILE"), name);
         }
-        assertEquals(state.kafkaClientFile(ComponentAcls.MIGRATOR).toString(), stack.localStack().migratorEnv().get("KAFKA_CONFIG_FILE"));
+        assertEquals(state.kafkaClientFile(ComponentAcls.MIGRATOR).toString(), stack.pipelineStack().migratorEnv().get("KAFKA_CONFIG_FILE"));
         for (String principal : SecureBroker.CLIENT_PRINCIPALS) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.kafkaClientFile(principal))));
         }
@@ -204,7 +204,7 @@ class SecureStackIT {
 
         Path source = sharedSample();
         assumeTrue(source != null, "skipped: no ../shared/data/json_storage next to the repository");
-        Map<String, String> migratorEnv = stack.localStack().migratorEnv();
+        Map<String, String> migratorEnv = stack.pipelineStack().migratorEnv();
         Path report = tmp.resolve("migrate.json");
         Run migrate = run(migrator("migrate", "--source", source.toString(), "--report", report.toString()), migratorEnv);
         assertEquals(3, migrate.exit(), "done, broken sample files skipped: " + migrate.output());
@@ -257,14 +257,14 @@ class SecureStackIT {
                 Path wrong = tmp.resolve("wrong-password.properties");
                 String migratorFile = Files.readString(state.kafkaClientFile(ComponentAcls.MIGRATOR));
                 Files.writeString(wrong, migratorFile.replaceAll("password=\"[^\"]+\"", "password=\"not-the-password\""));
-                Map<String, String> noCredentials = new HashMap<>(stack.localStack().migratorEnv());
+                Map<String, String> noCredentials = new HashMap<>(stack.pipelineStack().migratorEnv());
                 noCredentials.remove("KAFKA_CONFIG_FILE");
-                Map<String, String> wrongPassword = new HashMap<>(stack.localStack().migratorEnv());
+                Map<String, String> wrongPassword = new HashMap<>(stack.pipelineStack().migratorEnv());
                 wrongPassword.put("KAFKA_CONFIG_FILE", wrong.toString());
-                ComponentSpec processor = stack.localStack().specs().processor("processor-refused", config, TestStack.freePort(),
+                ComponentSpec processor = stack.pipelineStack().specs().processor("processor-refused", config, TestStack.freePort(),
                         Map.of("KAFKA_CONFIG_FILE", wrong.toString()));
                 int apiPort = TestStack.freePort();
-                ComponentSpec api = stack.localStack().specs().api("api-refused", config, apiPort,
+                ComponentSpec api = stack.pipelineStack().specs().api("api-refused", config, apiPort,
                         Map.of("KAFKA_CONFIG_FILE", wrong.toString(), "API_MATCHING", "false"));
                 return new Refusals(
                         CompletableFuture.supplyAsync(() -> refusal("migrator export without credentials (PLAINTEXT)",
@@ -290,7 +290,7 @@ class SecureStackIT {
         /** An API with a wrong password: its /ready must answer 503 naming authentication. */
         private static Refusal readyOfRefusedApi(ComponentSpec spec, int port) {
             long start = System.nanoTime();
-            stack.localStack().start(spec);
+            stack.pipelineStack().start(spec);
             try {
                 String[] ready = {""};
                 Await.until("the API's /ready names the refused credentials", REFUSAL_DEADLINE, () -> {
@@ -300,7 +300,7 @@ class SecureStackIT {
                 System.out.println("api with a wrong password -> GET /ready " + ready[0]);
                 return new Refusal("api /ready with a wrong password", -1, ready[0], Duration.ofNanos(System.nanoTime() - start));
             } finally {
-                stack.localStack().stop(spec.name());
+                stack.pipelineStack().stop(spec.name());
             }
         }
     }
@@ -309,7 +309,7 @@ class SecureStackIT {
     @Order(6)
     void theRunnableJarsCarryTheMskIamMechanism() throws IOException {
         for (String module : List.of("processor", "ingest-api", "migrator")) {
-            try (ZipFile jar = new ZipFile(stack.localStack().layout().jar(module).toFile())) {
+            try (ZipFile jar = new ZipFile(stack.pipelineStack().layout().jar(module).toFile())) {
                 assertNotNull(jar.getEntry("software/amazon/msk/auth/iam/IAMLoginModule.class"), module);
                 assertNotNull(jar.getEntry("software/amazon/msk/auth/iam/IAMClientCallbackHandler.class"), module);
             }
@@ -339,7 +339,7 @@ class SecureStackIT {
     @Order(101)
     void replayAsTheMigratorResetsThePersisterAndCannotTouchTheProjector() throws Exception {
         assertFalse(stack.isRunning("processor"), "stopped by the previous test");
-        Run replay = run(migrator("replay", "--yes", "--wait", "60s"), stack.localStack().migratorEnv());
+        Run replay = run(migrator("replay", "--yes", "--wait", "60s"), stack.pipelineStack().migratorEnv());
         assertEquals(0, replay.exit(), replay.output());
         String persister = config.groups().internalPrefix();
         String projector = config.groups().projectorInternalPrefix();
@@ -361,7 +361,7 @@ class SecureStackIT {
     // --- helpers -------------------------------------------------------------------------------------
 
     private static StackState state() {
-        return stack.localStack().state();
+        return stack.pipelineStack().state();
     }
 
     private static void lap(String what) {
@@ -381,13 +381,13 @@ class SecureStackIT {
 
     private static List<String> migrator(String... args) {
         List<String> command = new ArrayList<>(List.of(java(), "-DOPT_OUT_TRACKING=true", "-jar",
-                stack.localStack().layout().jar("migrator").toString()));
+                stack.pipelineStack().layout().jar("migrator").toString()));
         command.addAll(List.of(args));
         return command;
     }
 
     private static List<String> kafkaTool(String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", stack.localStack().layout().kafkaLibs().resolve("*").toString(), mainClass));
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", stack.pipelineStack().layout().kafkaLibs().resolve("*").toString(), mainClass));
         command.addAll(List.of(args));
         return command;
     }

@@ -61,11 +61,11 @@ class ContainerAddressesIT {
             Await.until("the forwarder in the namespace listens", Duration.ofSeconds(60),
                     () -> namespaceSide.logText().contains("forwarding"));
 
-            ComponentSpec processorSpec = stack.localStack().specs().processor("processor-netns", config, 0, Map.of());
+            ComponentSpec processorSpec = stack.pipelineStack().specs().processor("processor-netns", config, 0, Map.of());
             Map<String, String> processorEnv = environment(processorSpec, processorImage);
             // The image's state volume is not here: the stack's folder for this instance, removed with the stack.
             processorEnv.put("PROCESSOR_STATE_DIR", processorSpec.env().get("PROCESSOR_STATE_DIR"));
-            ComponentSpec apiSpec = stack.localStack().specs().api("api-netns", config, 0, Map.of());
+            ComponentSpec apiSpec = stack.pipelineStack().specs().api("api-netns", config, 0, Map.of());
             Map<String, String> apiEnv = environment(apiSpec, apiImage);
             apiEnv.put("API_TOKEN", token);
 

@@ -86,7 +86,7 @@ class MonitoringIT {
             });
 
             // ./pipeline status: both answer their /health and /ready.
-            List<String> status = stack.localStack().status();
+            List<String> status = stack.pipelineStack().status();
             for (String name : List.of("processor-monitoring", "api-monitoring")) {
                 assertTrue(status.stream().anyMatch(line -> line.startsWith(name + " ") && line.endsWith("running, healthy")),
                         String.join("\n", status));

@@ -72,7 +72,7 @@ final class BrokerSetup {
                 "-t", Uuid.randomUuid().toString(), "-c", config.resolve("server.properties").toString()));
         List<String> command = new ArrayList<>(List.of(RepositoryLayout.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-Dlog4j2.configurationFile=" + config.resolve("log4j2.xml"), "-cp", layout.kafkaLibs().resolve("*").toString()));
-        Path log = processes.logFile(LocalStack.KAFKA);
+        Path log = processes.logFile(PipelineStack.KAFKA);
         Path argFile = null;
         if (secure != null) {
             tool.addAll(secure.scramArguments());
@@ -119,7 +119,7 @@ final class BrokerSetup {
         if (process.exitValue() != 0) {
             // The secured format's own log holds the credentials' salted keys: named, not shown.
             throw new IllegalStateException("formatting Kafka storage failed (exit " + process.exitValue() + "); "
-                    + (log.equals(processes.logFile(LocalStack.KAFKA)) ? "end of " + log + ":\n" + processes.tail(LocalStack.KAFKA, 20) : "see " + log));
+                    + (log.equals(processes.logFile(PipelineStack.KAFKA)) ? "end of " + log + ":\n" + processes.tail(PipelineStack.KAFKA, 20) : "see " + log));
         }
     }
 

@@ -36,12 +36,12 @@ public final class ComponentSpecs {
     ComponentSpec kafka(StackState stack) {
         Path config = home.resolve("kafka");
         List<String> command = new ArrayList<>(List.of(RepositoryLayout.java(),
-                "-Dpipeline.component=" + LocalStack.KAFKA, "-Dpipeline.home=" + home,
+                "-Dpipeline.component=" + PipelineStack.KAFKA, "-Dpipeline.home=" + home,
                 "-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + config.resolve("log4j2.xml"),
                 "-cp", layout.kafkaLibs().resolve("*").toString(),
                 "kafka.Kafka", config.resolve("server.properties").toString()));
-        return new ComponentSpec(LocalStack.KAFKA, Kind.KAFKA, command, Map.of(), stack.kafkaPort(), markers(LocalStack.KAFKA));
+        return new ComponentSpec(PipelineStack.KAFKA, Kind.KAFKA, command, Map.of(), stack.kafkaPort(), markers(PipelineStack.KAFKA));
     }
 
     ComponentSpec dynalite(StackState stack) {
@@ -53,7 +53,7 @@ public final class ComponentSpecs {
                 "--host", "127.0.0.1", "--port", Integer.toString(stack.dynamoPort()),
                 "--path", data.toString(),
                 "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0");
-        return new ComponentSpec(LocalStack.DYNALITE, Kind.DYNALITE, command, Map.of(), stack.dynamoPort(),
+        return new ComponentSpec(PipelineStack.DYNALITE, Kind.DYNALITE, command, Map.of(), stack.dynamoPort(),
                 List.of("dynalite", "--path " + data + " "));
     }
 

@@ -17,12 +17,12 @@ import java.util.Map;
  * state in place, and says so: starting them on a half-reset group would hide the failure.
  */
 public final class StackReplay {
-    private final LocalStack stack;
+    private final PipelineStack stack;
     private final PipelineConfig config;
     private final ProcessBuilder.Redirect migratorOutput;
 
     /** The replay of {@code config}'s namespace on {@code stack}; the migrator writes to {@code migratorOutput}. */
-    public StackReplay(LocalStack stack, PipelineConfig config, ProcessBuilder.Redirect migratorOutput) {
+    public StackReplay(PipelineStack stack, PipelineConfig config, ProcessBuilder.Redirect migratorOutput) {
         this.stack = stack;
         this.config = config;
         this.migratorOutput = migratorOutput;
@@ -55,10 +55,10 @@ public final class StackReplay {
         }
         List<String> names = new ArrayList<>(processors.stream().map(ComponentSpec::name).toList());
         if (names.isEmpty()) {
-            names.add(LocalStack.PROCESSOR);
+            names.add(PipelineStack.PROCESSOR);
         }
         for (String name : names) {
-            stack.startAndAwait(name, LocalStack.APP_TIMEOUT);
+            stack.startAndAwait(name, PipelineStack.APP_TIMEOUT);
             System.out.println(name + " started; it rebuilds the tables from the topics");
         }
         return 0;

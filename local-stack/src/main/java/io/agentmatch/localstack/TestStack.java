@@ -36,11 +36,11 @@ public final class TestStack {
     private static final Duration PROVISION_TIMEOUT = Duration.ofSeconds(60);
     private static TestStack shared;
 
-    private final LocalStack stack;
+    private final PipelineStack stack;
     private final ContainerServices containers;
     private final AtomicBoolean defaultsProvisioned = new AtomicBoolean();
 
-    private TestStack(LocalStack stack, ContainerServices containers) {
+    private TestStack(PipelineStack stack, ContainerServices containers) {
         this.stack = stack;
         this.containers = containers;
     }
@@ -56,7 +56,7 @@ public final class TestStack {
     }
 
     private static TestStack create() {
-        Path repo = LocalStack.findRepoRoot();
+        Path repo = PipelineStack.findRepoRoot();
         String homeVar = setting("PIPELINE_HOME");
         String mode = setting("STACK_MODE");
         if (mode == null) {
@@ -64,7 +64,7 @@ public final class TestStack {
         }
         boolean containersMode = "containers".equalsIgnoreCase(mode);
         Path home = homeVar != null ? Path.of(homeVar) : repo.resolve(containersMode ? ".pipeline-test-containers" : ".pipeline-test");
-        LocalStack stack = new LocalStack(repo, home);
+        PipelineStack stack = new PipelineStack(repo, home);
         if (containersMode) {
             ContainerServices services = loadContainers();
             Map<String, String> env = new HashMap<>();
@@ -73,7 +73,7 @@ public final class TestStack {
             env.put("AWS_REGION", services.awsRegion());
             withStartLock(home, () -> {
                 if (!stack.anyRunning()) {
-                    stack.configure(env, LocalStack.PortPolicy.FREE);
+                    stack.configure(env, PipelineStack.PortPolicy.FREE);
                 }
             });
             return new TestStack(stack, services);
@@ -91,11 +91,11 @@ public final class TestStack {
         }
         withStartLock(stack.home(), () -> {
             StackState state = stack.recordedState();
-            boolean kafkaUp = state != null && (!state.localKafka() || stack.isRunning(LocalStack.KAFKA));
-            boolean dynamoUp = state != null && (!state.localDynamo() || stack.isRunning(LocalStack.DYNALITE));
+            boolean kafkaUp = state != null && (!state.localKafka() || stack.isRunning(PipelineStack.KAFKA));
+            boolean dynamoUp = state != null && (!state.localDynamo() || stack.isRunning(PipelineStack.DYNALITE));
             if (state != null && (kafkaUp || dynamoUp)) {
                 // Attach; bring back whatever a test (or a crash) left stopped, on the recorded ports.
-                stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
+                stack.startInfrastructure(PipelineStack.INFRA_TIMEOUT);
                 return;
             }
             if (state == null || !stack.anyRunning()) {
@@ -103,7 +103,7 @@ public final class TestStack {
                 startFresh(testEnvironment());
                 return;
             }
-            stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
+            stack.startInfrastructure(PipelineStack.INFRA_TIMEOUT);
         });
         attached = true;
     }
@@ -114,8 +114,8 @@ public final class TestStack {
         FileTrees.delete(stack.home().resolve("data"));
         FileTrees.delete(stack.home().resolve("kafka"));
         FileTrees.delete(SecureBroker.clientsDir(stack.home()));
-        stack.configure(environment, LocalStack.PortPolicy.FREE);
-        stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
+        stack.configure(environment, PipelineStack.PortPolicy.FREE);
+        stack.startInfrastructure(PipelineStack.INFRA_TIMEOUT);
     }
 
     /**
@@ -125,7 +125,7 @@ public final class TestStack {
      * process's. Not shared: the test class stops it with {@link #down()}, also when it fails.
      */
     public static TestStack dedicated(Path home, Map<String, String> environment) {
-        TestStack testStack = new TestStack(new LocalStack(LocalStack.findRepoRoot(), home), null);
+        TestStack testStack = new TestStack(new PipelineStack(PipelineStack.findRepoRoot(), home), null);
         withStartLock(home, () -> {
             testStack.checkDynaliteInstalled();
             testStack.startFresh(environment);
@@ -142,8 +142,8 @@ public final class TestStack {
     private boolean infrastructureRunning() {
         StackState state = stack.recordedState();
         return state != null
-                && (!state.localKafka() || stack.isRunning(LocalStack.KAFKA))
-                && (!state.localDynamo() || stack.isRunning(LocalStack.DYNALITE));
+                && (!state.localKafka() || stack.isRunning(PipelineStack.KAFKA))
+                && (!state.localDynamo() || stack.isRunning(PipelineStack.DYNALITE));
     }
 
     private void checkDynaliteInstalled() {
@@ -233,7 +233,7 @@ public final class TestStack {
     }
 
     /** The underlying process stack (ports, specs, logs). */
-    public LocalStack localStack() {
+    public PipelineStack pipelineStack() {
         return stack;
     }
 
@@ -243,7 +243,7 @@ public final class TestStack {
     }
 
     public static int freePort() {
-        return LocalStack.freePort();
+        return PipelineStack.freePort();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -275,7 +275,7 @@ public final class TestStack {
             return;
         }
         Kind kind = stack.state().components().containsKey(name) ? stack.state().components().get(name).kind() : Kind.ofName(name);
-        stack.startAndAwait(name, kind == Kind.KAFKA || kind == Kind.DYNALITE ? LocalStack.INFRA_TIMEOUT : LocalStack.APP_TIMEOUT);
+        stack.startAndAwait(name, kind == Kind.KAFKA || kind == Kind.DYNALITE ? PipelineStack.INFRA_TIMEOUT : PipelineStack.APP_TIMEOUT);
     }
 
     public boolean isRunning(String name) {
@@ -286,7 +286,7 @@ public final class TestStack {
     }
 
     private static boolean isInfrastructure(String name) {
-        return name.equals(LocalStack.KAFKA) || name.equals(LocalStack.DYNALITE);
+        return name.equals(PipelineStack.KAFKA) || name.equals(PipelineStack.DYNALITE);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ public final class TestStack {
     }
 
     public RunningComponent startProcessor(PipelineConfig config, String instanceName, Map<String, String> extraEnv) {
-        int port = LocalStack.freePort();
+        int port = PipelineStack.freePort();
         return run(stack.specs().processor(instanceName, config, port, extraEnv), port);
     }
 
@@ -319,7 +319,7 @@ public final class TestStack {
         // An instance of that name left by an earlier test runs another configuration: replace it.
         stack.stop(spec.name());
         stack.start(spec);
-        stack.awaitReady(spec.name(), LocalStack.APP_TIMEOUT);
+        stack.awaitReady(spec.name(), PipelineStack.APP_TIMEOUT);
         return new RunningComponent(spec.name(), stack.pid(spec.name()).orElse(-1), port, "http://127.0.0.1:" + port);
     }
 

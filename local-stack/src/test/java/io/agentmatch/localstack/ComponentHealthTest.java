@@ -72,7 +72,7 @@ class ComponentHealthTest {
 
     @Test
     void nothingListeningIsSaidAsSuchAndTheInfrastructureIsJustRunning() {
-        int port = LocalStack.freePort();
+        int port = PipelineStack.freePort();
         assertEquals("running, no answer on port " + port, ComponentHealth.describe(Kind.PROCESSOR, port));
         assertEquals("running", ComponentHealth.describe(Kind.KAFKA, port));
     }

@@ -5,7 +5,7 @@ import io.agentmatch.bench.BenchStack;
 import io.agentmatch.bench.Proc;
 import io.agentmatch.bench.Results;
 import io.agentmatch.bench.Results.Row;
-import io.agentmatch.localstack.LocalStack;
+import io.agentmatch.localstack.PipelineStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -35,7 +35,7 @@ public final class FootprintStage implements Stage {
         env.put("PIPELINE_HOME", home.toString());
         env.put("PIPELINE_SKIP_BUILD", "1");
         for (String var : List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "DYNAMODB_PORT", "API_PORT", "PROCESSOR_HEALTH_PORT")) {
-            env.put(var, Integer.toString(LocalStack.freePort()));
+            env.put(var, Integer.toString(PipelineStack.freePort()));
         }
         Path log = run.runDir().resolve("coldstart.log");
         List<String> up = List.of(repo.resolve("pipeline").toString(), "up");
@@ -44,7 +44,7 @@ public final class FootprintStage implements Stage {
             double fresh = secondsToRun(() -> ExternalCommand.run(up, env, log, Duration.ofMinutes(5)));
             results.add(new Row("footprint", "./pipeline up, fresh home (formats Kafka storage)", fresh, "s", "", Double.NaN,
                     "< 20 s", fresh < 20, ""));
-            LocalStack cold = new LocalStack(repo, home);
+            PipelineStack cold = new PipelineStack(repo, home);
             Thread.sleep(SETTLE_BEFORE_RSS.toMillis());
             for (String name : List.of("kafka", "dynalite", "processor", "api")) {
                 var pid = cold.pid(name);

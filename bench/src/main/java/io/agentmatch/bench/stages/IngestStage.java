@@ -16,7 +16,7 @@ import io.agentmatch.contract.events.EventSource;
 import io.agentmatch.contract.events.EventType;
 import io.agentmatch.contract.events.JsonCodec;
 import io.agentmatch.contract.events.ProfileRecord;
-import io.agentmatch.localstack.LocalStack;
+import io.agentmatch.localstack.PipelineStack;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +80,7 @@ public final class IngestStage implements Stage {
         int recordSize = JsonCodec.toBytes(EventEnvelope.of(EventType.PROFILE_CREATED, EventSource.API, sample.id(), null,
                 sample.toJson())).length;
         String perfTopic = cfg.topicPrefix() + "producer-perf";
-        LocalStack.createTopics(cfg, List.of(new NewTopic(perfTopic, cfg.topicPartitions(), cfg.replicationFactor())),
+        PipelineStack.createTopics(cfg, List.of(new NewTopic(perfTopic, cfg.topicPartitions(), cfg.replicationFactor())),
                 Duration.ofSeconds(30));
         long records = options.quick() ? 200_000 : 1_000_000;
         List<String> perf = List.of(ExternalCommand.javaBinary(), "-Xmx512m", "-cp",

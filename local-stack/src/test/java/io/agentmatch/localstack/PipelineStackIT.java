@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescri
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
-class LocalStackIT {
+class PipelineStackIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     static TestStack stack;
 
@@ -43,7 +43,7 @@ class LocalStackIT {
     void produceAndConsumeARecord() throws Exception {
         PipelineConfig config = stack.isolatedConfig("produce-consume");
         String topic = config.topicPrefix() + "roundtrip";
-        LocalStack.createTopics(config, List.of(new NewTopic(topic, 3, (short) 1)), TIMEOUT);
+        PipelineStack.createTopics(config, List.of(new NewTopic(topic, 3, (short) 1)), TIMEOUT);
 
         KafkaClients clients = KafkaClients.of(config.kafka(), "local-stack-it");
         try (var producer = clients.producer("roundtrip").require(ProducerConfig.ACKS_CONFIG, "all")
@@ -96,13 +96,13 @@ class LocalStackIT {
             dynamo.putItem(b -> b.tableName(config.profileTable())
                     .item(Map.of("id", AttributeValue.fromS("p-1"), "name", AttributeValue.fromS("Ada"))));
         }
-        long before = stack.localStack().pid(LocalStack.DYNALITE).orElseThrow();
+        long before = stack.pipelineStack().pid(PipelineStack.DYNALITE).orElseThrow();
 
-        stack.stop(LocalStack.DYNALITE);
-        assertFalse(stack.isRunning(LocalStack.DYNALITE));
-        stack.start(LocalStack.DYNALITE);
-        assertTrue(stack.isRunning(LocalStack.DYNALITE));
-        assertTrue(before != stack.localStack().pid(LocalStack.DYNALITE).orElseThrow(), "a new process");
+        stack.stop(PipelineStack.DYNALITE);
+        assertFalse(stack.isRunning(PipelineStack.DYNALITE));
+        stack.start(PipelineStack.DYNALITE);
+        assertTrue(stack.isRunning(PipelineStack.DYNALITE));
+        assertTrue(before != stack.pipelineStack().pid(PipelineStack.DYNALITE).orElseThrow(), "a new process");
 
         try (DynamoDbClient dynamo = DynamoClients.sync(config, Duration.ofSeconds(5))) {
             var item = dynamo.getItem(b -> b.tableName(config.profileTable()).key(Map.of("id", AttributeValue.fromS("p-1")))).item();
@@ -113,8 +113,8 @@ class LocalStackIT {
     @Test
     void killedDynaliteComesBackOnTheSamePort() {
         PipelineConfig config = stack.config();
-        stack.kill(LocalStack.DYNALITE);
-        Await.until("dynalite is gone", Duration.ofSeconds(10), () -> !stack.isRunning(LocalStack.DYNALITE));
+        stack.kill(PipelineStack.DYNALITE);
+        Await.until("dynalite is gone", Duration.ofSeconds(10), () -> !stack.isRunning(PipelineStack.DYNALITE));
         assertFalse(Readiness.dynamo(config));
         // shared() brings back what a test left down.
         TestStack.shared();
@@ -124,9 +124,9 @@ class LocalStackIT {
     @Test
     void secondAttachFindsTheSameStack() {
         StackState state = StackState.read(stack.home());
-        assertTrue(state.components().containsKey(LocalStack.KAFKA));
+        assertTrue(state.components().containsKey(PipelineStack.KAFKA));
         assertEquals(state.kafkaBootstrapServers(), TestStack.shared().config().kafkaBootstrapServers());
-        assertTrue(stack.isRunning(LocalStack.KAFKA));
+        assertTrue(stack.isRunning(PipelineStack.KAFKA));
     }
 
     private static List<String> keys(List<KeySchemaElement> schema) {

@@ -31,9 +31,9 @@ import org.apache.kafka.clients.admin.NewTopic;
  * The local stack of one home directory: the Kafka broker (KRaft, broker+controller in one JVM),
  * dynalite, processors and APIs, each a child process managed by {@link ProcessSupervisor}, with
  * ports and run specs recorded in {@code <home>/run/stack.json}. {@code ./pipeline} (through
- * {@link LocalStackMain}) and {@link TestStack} both use it.
+ * {@link PipelineStackMain}) and {@link TestStack} both use it.
  */
-public final class LocalStack {
+public final class PipelineStack {
     public static final String KAFKA = "kafka";
     public static final String DYNALITE = "dynalite";
     public static final String PROCESSOR = "processor";
@@ -57,7 +57,7 @@ public final class LocalStack {
     private final ProcessSupervisor processes;
     private final ComponentSpecs specs;
 
-    public LocalStack(Path repo, Path home) {
+    public PipelineStack(Path repo, Path home) {
         this.layout = new RepositoryLayout(repo);
         this.home = home.toAbsolutePath().normalize();
         this.processes = new ProcessSupervisor(this.home);

@@ -16,8 +16,8 @@ import java.util.Map;
  * {@code replay [migrator args]} ({@link StackReplay}). Home: {@code PIPELINE_HOME}
  * (default {@code <repo>/.pipeline}).
  */
-public final class LocalStackMain {
-    private LocalStackMain() {
+public final class PipelineStackMain {
+    private PipelineStackMain() {
     }
 
     public static void main(String[] args) {
@@ -33,13 +33,13 @@ public final class LocalStackMain {
 
     static int run(String[] args) {
         if (args.length == 0) {
-            System.err.println("usage: LocalStackMain up|down|status|start <c>|stop <c>|kill <c>|env|replay [args]");
+            System.err.println("usage: PipelineStackMain up|down|status|start <c>|stop <c>|kill <c>|env|replay [args]");
             return 2;
         }
-        Path repo = LocalStack.findRepoRoot();
+        Path repo = PipelineStack.findRepoRoot();
         String homeVar = StackSettings.PIPELINE_HOME.read(Env.system());
         Path home = homeVar == null ? repo.resolve(".pipeline") : Path.of(homeVar);
-        LocalStack stack = new LocalStack(repo, home);
+        PipelineStack stack = new PipelineStack(repo, home);
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         return switch (args[0]) {
             case "up" -> up(stack);
@@ -58,7 +58,7 @@ public final class LocalStackMain {
                 for (String name : names(rest)) {
                     long started = System.nanoTime();
                     stack.startAndAwait(name, Kind.ofName(name) == Kind.KAFKA || Kind.ofName(name) == Kind.DYNALITE
-                            ? LocalStack.INFRA_TIMEOUT : LocalStack.APP_TIMEOUT);
+                            ? PipelineStack.INFRA_TIMEOUT : PipelineStack.APP_TIMEOUT);
                     System.out.printf("%s ready, pid %d, port %d (%.1f s)%n", name, stack.pid(name).orElse(-1),
                             stack.state().components().get(name).port(), (System.nanoTime() - started) / 1e9);
                 }
@@ -95,11 +95,11 @@ public final class LocalStackMain {
         return rest;
     }
 
-    private static int up(LocalStack stack) {
+    private static int up(PipelineStack stack) {
         long started = System.nanoTime();
         StackState state = stack.recordedState();
         if (state == null || !stack.anyRunning()) {
-            state = stack.configure(LocalStack.systemEnvironment(), LocalStack.PortPolicy.DEFAULTS);
+            state = stack.configure(PipelineStack.systemEnvironment(), PipelineStack.PortPolicy.DEFAULTS);
         } else {
             System.out.println("stack already recorded in " + StackState.file(stack.home()) + ": (re)starting what is not running");
             KafkaSecurity wanted = StackSettings.LOCAL_KAFKA_SECURITY.read(Env.system());
@@ -109,7 +109,7 @@ public final class LocalStackMain {
             }
         }
         long infraStart = System.nanoTime();
-        stack.startInfrastructure(LocalStack.INFRA_TIMEOUT);
+        stack.startInfrastructure(PipelineStack.INFRA_TIMEOUT);
         System.out.printf("kafka + dynamodb ready (%.1f s)%n", (System.nanoTime() - infraStart) / 1e9);
         PipelineConfig config = stack.config();
         long provisionStart = System.nanoTime();
@@ -120,7 +120,7 @@ public final class LocalStackMain {
         List<String> failures = new ArrayList<>();
         List<String> apps = new ArrayList<>();
         // Recorded extra instances (processor-2, api-2, ...) come back too.
-        for (String name : List.of(LocalStack.PROCESSOR, LocalStack.API)) {
+        for (String name : List.of(PipelineStack.PROCESSOR, PipelineStack.API)) {
             apps.add(name);
         }
         state.components().values().stream().filter(s -> !apps.contains(s.name()))
@@ -136,7 +136,7 @@ public final class LocalStackMain {
         }
         for (String name : starting) {
             try {
-                stack.awaitReady(name, LocalStack.APP_TIMEOUT);
+                stack.awaitReady(name, PipelineStack.APP_TIMEOUT);
             } catch (RuntimeException e) {
                 failures.add(name + " failed to start: " + e.getMessage());
             }
@@ -167,7 +167,7 @@ public final class LocalStackMain {
     }
 
     /** For callers that want the map rather than exports: what {@code ./pipeline migrate|verify|...} run with. */
-    public static Map<String, String> environmentOf(LocalStack stack) {
+    public static Map<String, String> environmentOf(PipelineStack stack) {
         return stack.migratorEnv();
     }
 }
