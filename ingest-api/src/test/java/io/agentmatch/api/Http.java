@@ -73,6 +73,53 @@ public final class Http {
                 .header("Content-Type", contentType), Map.of());
     }
 
+    /**
+     * A POST that declares a body of {@code declaredBytes} and sends none of it: the API must refuse an
+     * oversized body from its Content-Length alone, before reading it. (Sending the whole body races with
+     * that refusal: the server answers and closes while the client still writes, and the client may see
+     * the reset instead of the answer; JDK 17's client cannot wait for 100-continue on a final status.)
+     */
+    Response postDeclaring(String path, long declaredBytes) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            URI uri = URI.create(base + path);
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
+            socket.setSoTimeout(30_000);
+            String head = "POST " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + declaredBytes + "\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            String headers = readHead(in);
+            int status = Integer.parseInt(headers.substring(9, 12));
+            Map<String, java.util.List<String>> map = new java.util.HashMap<>();
+            for (String line : headers.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    map.put(line.substring(0, colon).trim().toLowerCase(), java.util.List.of(line.substring(colon + 1).trim()));
+                }
+            }
+            int length = Integer.parseInt(map.getOrDefault("content-length", java.util.List.of("0")).get(0));
+            String body = new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
+            JsonNode json = body.isEmpty() ? null : JsonCodec.readTree(body);
+            return new Response(status, json, body, map);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String readHead(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                return head.toString();
+            }
+        }
+        throw new IOException("the connection closed before the response head ended: " + head);
+    }
+
     Response put(String path, String json) {
         return put(path, json, Map.of());
     }
