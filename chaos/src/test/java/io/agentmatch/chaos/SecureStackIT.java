@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentmatch.contract.config.PipelineConfig;
 import io.agentmatch.contract.events.JsonCodec;
+import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.contract.kafka.KafkaConnection;
 import io.agentmatch.localstack.Await;
 import io.agentmatch.localstack.ComponentAcls;
@@ -43,11 +44,14 @@ import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -314,6 +318,39 @@ class SecureStackIT {
                 assertNotNull(jar.getEntry("software/amazon/msk/auth/iam/IAMClientCallbackHandler.class"), module);
             }
         }
+    }
+
+    @Test
+    @Order(7)
+    void deadLettersListAndRedriveRunAsTheMigrator() throws Exception {
+        // A producer of another team writes an event the processor can never apply: it is dead-lettered, and the
+        // operator lists and redrives it with the migrator's file (read on the dead letters and the redrive
+        // group, write on the event topics: docs/SECURITY.md), as ./pipeline dead-letters does.
+        String key = "not-a-uuid-" + System.nanoTime();
+        KafkaClients migratorClients = KafkaClients.of(KafkaConnection.fromFile(state.kafkaClientFile(ComponentAcls.MIGRATOR)), "chaos");
+        try (KafkaProducer<String, String> producer = migratorClients.producer("poison")
+                .newProducer(new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(config.topics().profileEvents(), key, "{\"not\":\"an event\"}"))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        Map<String, String> migratorEnv = stack.pipelineStack().migratorEnv();
+        String[] listed = new String[1];
+        Await.until("the poisoned event is listed as a dead letter", REFUSAL_DEADLINE, () -> {
+            Run list = run(migrator("dead-letters", "list", "--limit", "1000"), migratorEnv);
+            assertEquals(0, list.exit(), list.output());
+            listed[0] = list.output();
+            return list.output().contains(key);
+        });
+        String entry = listed[0].substring(listed[0].lastIndexOf("offset=", listed[0].indexOf(key)));
+        assertTrue(entry.contains("reason: "), entry);
+        String offset = entry.substring("offset=".length(), entry.indexOf(' '));
+        Run redrive = run(migrator("dead-letters", "redrive", "--offset", offset), migratorEnv);
+        assertEquals(0, redrive.exit(), redrive.output());
+        assertTrue(redrive.output().contains("redrove dead letter " + offset), redrive.output());
+        Run again = run(migrator("dead-letters", "list", "--limit", "1000"), migratorEnv);
+        assertTrue(again.output().contains("offset=" + offset + " source=") && again.output().contains("[redriven]"),
+                "the redrive's progress is committed in its group: " + again.output());
+        lap("dead-letters list and redrive as the migrator principal");
     }
 
     @Test
