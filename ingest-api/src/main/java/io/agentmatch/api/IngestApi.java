@@ -10,12 +10,11 @@ import io.agentmatch.api.http.OpsRoutes;
 import io.agentmatch.api.http.ProfileRoutes;
 import io.agentmatch.api.http.ReadYourWrites;
 import io.agentmatch.api.http.RequestBodies;
+import io.agentmatch.api.http.RequestLog;
 import io.agentmatch.api.http.RequestTracing;
 import io.agentmatch.api.http.Responses;
 import io.agentmatch.api.http.TokenAuth;
 import io.agentmatch.contract.config.PipelineConfig;
-import io.agentmatch.contract.metrics.Meters;
-import io.agentmatch.contract.trace.Traced;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -43,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestApi.class);
-    private static final Logger ACCESS = LoggerFactory.getLogger("access");
 
     /** One route: method, path, the status codes its handler answers (openapi.json documents exactly these). */
     public record Route(HandlerType method, String path, Set<Integer> statuses, Handler handler) {
@@ -90,7 +88,8 @@ public final class IngestApi implements AutoCloseable {
             // First of all, so that every answer (a 401 too) has its request id and every log line its trace.
             cfg.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new FilterHolder(new RequestTracing(parts.tracing())), "/*", EnumSet.of(DispatcherType.REQUEST)));
-            cfg.requestLogger.http(this::logRequest);
+            RequestLog requestLog = new RequestLog(parts.registry());
+            cfg.requestLogger.http((ctx, ms) -> requestLog.finished(ctx, ms));
 
             cfg.routes.before(auth::check);
             for (Route route : routes) {
@@ -211,26 +210,6 @@ public final class IngestApi implements AutoCloseable {
 
     public ApiConfig config() {
         return config;
-    }
-
-    private void logRequest(Context ctx, Float ms) {
-        String route;
-        try {
-            var endpoint = ctx.endpoints().lastHttpEndpoint();
-            route = endpoint == null ? "unmatched" : endpoint.path;
-        } catch (RuntimeException e) {
-            route = "unmatched";
-        }
-        int status = ctx.statusCode();
-        Meters.latency("api_http_requests", "HTTP requests by route template, method and status").tag("route", route)
-                .tag("method", ctx.method().name()).tag("status", Integer.toString(status))
-                .register(parts.registry()).record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
-        Traced traced = RequestTracing.of(ctx);
-        // Wherever the request ended (an async answer ends on another thread): its ids in this line's MDC.
-        try (Traced.In in = traced == null ? null : traced.enter()) {
-            ACCESS.info("{} {} {} {}ms", ctx.method(), ctx.path(), status, String.format("%.1f", ms));
-        }
-        RequestTracing.finish(traced, ctx.method().name(), route, status);
     }
 
     /** Closes the listening socket, answers 503 to new requests, waits for those in flight up to the shutdown timeout. */
