@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -49,11 +50,14 @@ class SourceRulesTest {
 
     /** The repository's Java sources (relative paths) that {@code where} selects and whose text breaks the rule. */
     private static List<String> offenders(Predicate<Path> where, Predicate<String> breaks) throws IOException {
-        List<Path> sources;
-        try (Stream<Path> files = Files.walk(REPO)) {
-            sources = files.filter(p -> p.toString().endsWith(".java")).map(REPO::relativize)
-                    .filter(p -> !p.toString().contains("target" + File.separator) && !p.startsWith(".") && where.test(p))
-                    .toList();
+        // Only the modules' src trees: not the build outputs, node_modules or the stacks' data beside them.
+        List<Path> sources = new ArrayList<>();
+        try (Stream<Path> modules = Files.list(REPO)) {
+            for (Path src : modules.map(m -> m.resolve("src")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.walk(src)) {
+                    files.filter(p -> p.toString().endsWith(".java")).map(REPO::relativize).filter(where).forEach(sources::add);
+                }
+            }
         }
         assertTrue(sources.size() > 10, "the sources were found: " + sources.size());
         return sources.stream().filter(p -> breaks.test(read(REPO.resolve(p)))).map(Path::toString).toList();
