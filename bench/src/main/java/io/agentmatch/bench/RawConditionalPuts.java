@@ -24,8 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * ({@link ProfileItems#versionedPut}, a PutItem under the version condition) for each item, into an
  * empty table as the processor's are, from one async client with as many calls in flight as the
  * processor keeps (DYNAMODB_MAX_IN_FLIGHT per task, one task per partition of the profile topic).
- * The target's bound is the async client's rate ({@link #rate}), as measured before the processor
- * moved to the synchronous client; {@link #rateSync} is reported beside it.
+ * The target's bound is the async client's rate ({@link #rate}), the client the processor uses;
+ * {@link #rateSync} is reported beside it (the processor on the synchronous client was tried and
+ * measured slower: BENCHMARKS.md, "Persist against its bound").
  */
 public final class RawConditionalPuts {
     /** The processor's per-task in-flight bound, from its /metrics. */
@@ -90,8 +91,8 @@ public final class RawConditionalPuts {
 
     /**
      * The same writes through the synchronous client, {@code concurrency} threads each with one call in
-     * flight (as the processor makes them since issue 18); items/s. Reported next to {@link #rate}, which
-     * stays the target's bound.
+     * flight (as a processor on the synchronous client would make them); items/s. Reported next to
+     * {@link #rate}, which stays the target's bound.
      */
     public static double rateSync(PipelineConfig config, List<ProfileRecord> profiles, int concurrency) throws Exception {
         List<Map<String, AttributeValue>> items = profiles.stream().map(p -> ProfileItems.toItem(p, 1L, "migration")).toList();
