@@ -93,6 +93,7 @@ public final class ProcessorApp implements AutoCloseable {
             Properties projectProps = streamsSpec(clients, "projector", config.groups().projector(),
                     settings.stateDir().resolve("project"), 1, config.replicationFactor(), settings.rocksDb())
                     .tune(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.projectorCommitInterval().toMillis())
+                    .tune(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, ProjectTopology.CACHE_BYTES)
                     // The projection table restores from its own topic instead of a changelog copy.
                     .require(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE)
                     .properties();

@@ -24,6 +24,16 @@ import org.apache.kafka.streams.state.Stores;
  * resets its state) keeps the projections, whose embeddings are then reused.
  */
 public final class ProjectTopology {
+    /**
+     * The record cache of the projector's stores, bytes per instance ({@code statestore.cache.max.bytes}).
+     * Only the pending store is cached: a change projected before the next commit (a reused embedding,
+     * a replay, a quiet stream) then never reaches the pending store's changelog whole (at commit the
+     * cache writes one small tombstone for it); what still waits at a commit is flushed before the
+     * offsets commit, in the same transaction. The projection table stays uncached: it is read back
+     * from its own topic.
+     */
+    public static final long CACHE_BYTES = 8L * 1024 * 1024;
+
     private ProjectTopology() {
     }
 
@@ -40,7 +50,7 @@ public final class ProjectTopology {
         // 2. Changes wait here until embedded, committed with the offsets.
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(Projector.PENDING_STORE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingEnabled(Map.of()));
+                .withLoggingEnabled(Map.of()).withCachingEnabled());
 
         // 3. Profile changes, keyed by id, co-partitioned with the projections.
         KStream<String, byte[]> projected = builder.stream(topics.profileChanges(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
