@@ -86,6 +86,7 @@ public final class ProcessorApp implements AutoCloseable {
         Properties persistProps = streamsSpec(clients, "persister", config.processorApplicationId(),
                 settings.stateDir().resolve("persist"), settings.streamThreads(), config.replicationFactor(), settings.rocksDb())
                 .tune(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.persisterCommitInterval().toMillis())
+                .tune(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, PersistTopology.CACHE_BYTES)
                 .properties();
         persister = start("persister", PersistTopology.build(topics, writer, metrics, settings.persist(), tracing), persistProps);
 
