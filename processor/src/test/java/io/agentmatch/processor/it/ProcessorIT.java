@@ -12,7 +12,9 @@ import io.agentmatch.localstack.TestStack;
 import io.agentmatch.matching.Embedder;
 import io.agentmatch.processor.ProcessorApp;
 import io.agentmatch.processor.ProcessorSettings;
+import io.agentmatch.contract.kafka.KafkaClients;
 import io.agentmatch.processor.persist.PersistSettings;
+import io.agentmatch.processor.persist.ProfilePersister;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +24,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -93,6 +101,63 @@ class ProcessorIT {
             }
             awaitTablesMatch(load, config);
         }
+    }
+
+    /**
+     * The outbox is cached (PersistTopology.CACHE_BYTES): a write DynamoDB acknowledges before the
+     * next commit leaves only a small tombstone in the outbox's changelog, never the whole item, which
+     * was one of the four records every event cost the broker. Events go one by one, 20 ms apart, and
+     * the persister commits every 5 s: without the cache every one of them is in the changelog whole;
+     * with it only a write that a commit caught in flight is. Written in a commit interval, the writes
+     * stay safe: {@link #killedWithSigkillAtRandomMomentsLosesAndDuplicatesNothing}.
+     */
+    @Test
+    void aWriteAcknowledgedBeforeTheCommitReachesTheOutboxChangelogOnlyAsATombstone() throws Exception {
+        PipelineConfig config = stack.isolatedConfig("processor-outbox-cache");
+        EventLoad load = new EventLoad(config, 60, 46);
+        ProcessorSettings defaults = new ProcessorSettings(Files.createTempDirectory("outbox-cache"), 1, -1,
+                new PersistSettings(4, Duration.ofMillis(20), 50_000), 32, Duration.ofMillis(100), false,
+                Duration.ofMillis(100));
+        ProcessorSettings settings = new ProcessorSettings(defaults.stateDir(), 1, -1, defaults.persist(), 32,
+                Duration.ofMillis(100), false, Duration.ofMillis(100), defaults.healthHost(), defaults.rocksDb(),
+                defaults.shutdownTimeout(), defaults.projectorNice(), Duration.ofSeconds(5));
+        long profileEvents = load.records.stream().filter(r -> r.topic().equals(config.topics().profileEvents())).count();
+        try (ProcessorApp processor = ProcessorApp.start(config, settings);
+             KafkaProducer<String, byte[]> producer = EventLoad.producer(config)) {
+            Await.until("processor running", Duration.ofSeconds(60), processor::isRunning);
+            for (ProducerRecord<String, byte[]> event : load.records) {
+                producer.send(event).get();
+                Thread.sleep(20); // pacing a trickle of events, not a synchronisation
+            }
+            awaitTablesMatch(load, config);
+        } // closing commits: what the changelog holds is now read_committed
+        String changelog = config.processorApplicationId() + "-" + ProfilePersister.OUTBOX_STORE + "-changelog";
+        int[] whole = {0};
+        int[] tombstones = {0};
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.of(config.kafka(), "processor-it").consumer("changelog")
+                .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .newConsumer(new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(changelog).stream()
+                    .map(info -> new TopicPartition(changelog, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Await.until("the outbox changelog read to its end", Duration.ofSeconds(30), () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.value() == null) {
+                        tombstones[0]++;
+                    } else {
+                        whole[0]++;
+                    }
+                });
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+            });
+        }
+            LOG.info("{} profile events: {} outbox entries in the changelog whole, {} tombstones", profileEvents,
+                whole[0], tombstones[0]);
+        assertTrue(tombstones[0] > 0, "the acknowledged writes left the outbox: " + tombstones[0] + " tombstones");
+        assertTrue(whole[0] <= profileEvents / 4, whole[0] + " of " + profileEvents
+                + " owed writes reached the changelog whole: the outbox is not cached");
     }
 
     @Test
